@@ -1,0 +1,3 @@
+"""Root fixtures: the real stand-in servers (started on demand, stopped after the session)."""
+
+pytest_plugins = ["tests.servers"]

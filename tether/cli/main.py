@@ -1,0 +1,78 @@
+"""The `tether` command: one parser, one error convention, one place that turns failures into lines.
+
+Exit status: 0 success, 1 findings (denied change, policy violation, drift, bad manifest),
+2 bad input or usage, 3 could not read what it needed, 70 a bug in tether itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tether.errors import EXIT_INPUT, SpecInvalid, TetherError
+
+EXIT_BUG = 70
+
+COMMANDS = (
+    "validate",
+    "schema",
+)
+"""Command modules under tether.cli, in the order `--help` lists them."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that says usage errors in one line plus a pointer to --help (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_INPUT, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole CLI; each command module adds its own subparser."""
+    parser = _Parser(
+        prog="tether",
+        description="Cloud storage integrations as code: validate, preview, lint, review, sign, check drift.",
+        epilog="Exit status: 0 ok, 1 findings, 2 bad input or usage, 3 could not read what was needed.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMANDS:
+        module = importlib.import_module(f"tether.cli.{name.replace('-', '_')}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; expected failures become one line on stderr, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.run(args)
+        return code
+    except SpecInvalid as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return error.exit_code
+    except TetherError as error:
+        print(f"tether: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("tether: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last guard: a bug must still not print a traceback
+        if os.environ.get("TETHER_DEBUG"):
+            raise
+        print(
+            f"tether: internal error: {type(error).__name__}: {error} (TETHER_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

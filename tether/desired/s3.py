@@ -1,0 +1,189 @@
+"""Desired state of an S3-family bucket: AWS, Open Telekom Cloud OBS, and other S3-compatible stores.
+
+The bucket policy carries the guarantees: TLS only (R11), the platform's read grant where the store
+has no IAM role, and for strict client-only integrations a Deny on the platform's reads from its
+own server networks (R8): browsers can use the URLs the platform signs, its servers cannot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tether.desired.cors import cors_rule
+from tether.spec.model import AwsIntegration, OtcIntegration, S3CompatibleIntegration, Spec
+
+Document = dict[str, Any]
+MAX_ROLE_SESSION_SECONDS = 12 * 3600
+"""IAM's ceiling for a role session; URLs signed with its credentials die when they do."""
+
+
+@dataclass(frozen=True)
+class RoleDesired:
+    """The IAM role the platform assumes (AWS only): trusted by its account, with the external ID."""
+
+    name: str
+    path: str
+    trust_policy: Document
+    permissions_policy: Document
+    max_session_seconds: int
+
+
+@dataclass(frozen=True)
+class S3Desired:
+    """Everything `pulumi up` sets on one S3-family bucket, in S3 API shapes."""
+
+    integration: str
+    provider: str
+    bucket: str
+    region: str
+    endpoint: str | None
+    path_style: bool
+    adopt: bool
+    tags: dict[str, str]
+    cors_rules: list[Document]
+    public_access_block: dict[str, bool] | None
+    ownership: str | None
+    encryption: Document | None
+    policy: Document
+    role: RoleDesired | None
+
+
+def bucket_arn(bucket: str) -> str:
+    """The ARN S3 and S3-compatible bucket policies use for a bucket."""
+    return f"arn:aws:s3:::{bucket}"
+
+
+def object_arns(bucket: str, prefixes: list[str]) -> list[str]:
+    """Object ARNs for the declared prefixes, or the whole bucket when none are declared."""
+    return [f"{bucket_arn(bucket)}/{prefix}*" for prefix in prefixes] or [f"{bucket_arn(bucket)}/*"]
+
+
+def role_name(integration: str) -> str:
+    """The platform role's name: stable, so drift and the runtime can find it."""
+    return f"tether-{integration}"[:64]
+
+
+ROLE_PATH = "/tether/"
+
+
+def _read_statements(bucket: str, prefixes: list[str], list_objects: bool, principal: Document) -> list[Document]:
+    statements: list[Document] = [
+        {
+            "Sid": "PlatformReadObjects",
+            "Effect": "Allow",
+            **principal,
+            "Action": ["s3:GetObject"],
+            "Resource": object_arns(bucket, prefixes),
+        }
+    ]
+    if list_objects:
+        listing: Document = {
+            "Sid": "PlatformListPrefixes",
+            "Effect": "Allow",
+            **principal,
+            "Action": ["s3:ListBucket"],
+            "Resource": [bucket_arn(bucket)],
+        }
+        if prefixes:
+            listing["Condition"] = {"StringLike": {"s3:prefix": [f"{p}*" for p in prefixes]}}
+        statements.append(listing)
+    return statements
+
+
+def _tls_only(bucket: str) -> Document:
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [bucket_arn(bucket), f"{bucket_arn(bucket)}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _client_only_deny(bucket: str, spec: Spec, who: Document) -> Document:
+    return {
+        "Sid": "DenyPlatformServerReads",
+        "Effect": "Deny",
+        **who["principal"],
+        "Action": ["s3:GetObject"],
+        "Resource": [f"{bucket_arn(bucket)}/*"],
+        "Condition": {"IpAddress": {"aws:SourceIp": [str(c) for c in spec.platform.egress_cidrs]}, **who["condition"]},
+    }
+
+
+def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
+    assert spec.platform.aws is not None and integration.external_id is not None
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{spec.platform.aws.account_id}:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"sts:ExternalId": integration.external_id}},
+            }
+        ],
+    }
+    permissions = {
+        "Version": "2012-10-17",
+        "Statement": _read_statements(integration.bucket.name, integration.prefixes, integration.list_objects, {}),
+    }
+    session = int(integration.signed_url_expiry.total_seconds())
+    return RoleDesired(
+        name=role_name(integration.name),
+        path=ROLE_PATH,
+        trust_policy=trust,
+        permissions_policy=permissions,
+        max_session_seconds=min(max(session, 3600), MAX_ROLE_SESSION_SECONDS),
+    )
+
+
+def render_s3(integration: AwsIntegration | OtcIntegration | S3CompatibleIntegration, spec: Spec) -> S3Desired:
+    """The desired state of one S3-family integration."""
+    bucket = integration.bucket.name
+    is_aws = isinstance(integration, AwsIntegration)
+    statements = [_tls_only(bucket)]
+    role = _role(integration, spec) if is_aws and not integration.direct_access else None
+    granted = not integration.direct_access
+    if not is_aws and granted and integration.principal:
+        principal = {"Principal": {"AWS": [integration.principal]}}
+        statements += _read_statements(bucket, integration.prefixes, integration.list_objects, principal)
+    if integration.strict_client_only and granted and spec.platform.egress_cidrs:
+        if role is not None:
+            who = {
+                "principal": {"Principal": "*"},
+                "condition": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role{ROLE_PATH}{role.name}"}},
+            }
+            statements.append(_client_only_deny(bucket, spec, who))
+        elif not is_aws and integration.principal:
+            who = {"principal": {"Principal": {"AWS": [integration.principal]}}, "condition": {}}
+            statements.append(_client_only_deny(bucket, spec, who))
+    rule = cors_rule(integration.cors)
+    cors: Document = {"AllowedOrigins": list(rule.origins), "AllowedMethods": list(rule.methods)}
+    if rule.headers:
+        cors["AllowedHeaders"] = list(rule.headers)
+    if rule.expose_headers:
+        cors["ExposeHeaders"] = list(rule.expose_headers)
+    cors["MaxAgeSeconds"] = rule.max_age_seconds
+    return S3Desired(
+        integration=integration.name,
+        provider=integration.provider,
+        bucket=bucket,
+        region=integration.region,
+        endpoint=None if is_aws else integration.endpoint_url,
+        path_style=getattr(integration, "path_style", not is_aws),
+        adopt=integration.bucket.existing,
+        tags=dict(integration.tags) if is_aws else {},
+        cors_rules=[cors],
+        public_access_block=dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+        )
+        if is_aws
+        else None,
+        ownership="BucketOwnerEnforced" if is_aws else None,
+        encryption={"SSEAlgorithm": "AES256"} if isinstance(integration, AwsIntegration | OtcIntegration) else None,
+        policy={"Version": "2012-10-17", "Statement": statements},
+        role=role,
+    )

@@ -1,0 +1,355 @@
+"""The integration spec: the only file a person edits; every other view is derived from it.
+
+Models are strict (unknown keys are errors, no silent type coercion) so a typo in a pull request
+fails review instead of silently falling back to a default.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from ipaddress import IPv4Network, IPv6Network
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StrictStr,
+    StringConstraints,
+    model_validator,
+)
+
+from tether.spec import names, regions
+from tether.spec.durations import Duration
+
+ONE_WEEK = timedelta(days=7)
+"""Default signed URL expiry (product documentation) and the SigV4 / GCS V4 hard limit."""
+
+Provider = Literal["aws", "gcp", "azure", "otc", "s3-compatible"]
+Role = Literal["admin", "user"]
+Method = Literal["GET", "HEAD", "PUT", "POST", "DELETE"]
+
+
+def _lower(value: str) -> str:
+    return value.lower()
+
+
+Email = Annotated[EmailStr, AfterValidator(_lower)]
+Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+Origin = Annotated[
+    StrictStr,
+    StringConstraints(pattern=r"^(\*|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$"),
+]
+Prefix = Annotated[StrictStr, StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*/$", max_length=1024)]
+TagKey = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_.:/=+@-]{1,128}$")]
+Uuid = Annotated[
+    StrictStr,
+    StringConstraints(pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"),
+]
+Url = Annotated[StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?/?$")]
+
+
+def _named(check: Callable[[str], str | None], what: str) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        problem = check(value)
+        if problem:
+            raise ValueError(f"invalid {what} {value!r}: expected {problem}")
+        return value
+
+    return validate
+
+
+def _region(known: dict[str, regions.Continent], provider: str) -> Callable[[str], str]:
+    def validate(value: str) -> str:
+        region = value.lower()
+        if region not in known:
+            close = difflib.get_close_matches(region, known, n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValueError(f"unknown {provider} region {value!r}{hint}")
+        return region
+
+    return validate
+
+
+def _within_week(value: timedelta) -> timedelta:
+    if value > ONE_WEEK:
+        raise ValueError("signed URLs cannot outlive 7d (the SigV4 and GCS V4 limit)")
+    return value
+
+
+UrlExpiry = Annotated[Duration, AfterValidator(_within_week)]
+
+
+class StrictModel(BaseModel):
+    """Base for every spec block: unknown keys are errors, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Organization(StrictModel):
+    """Who exists: members, organization admins and user groups (R1, R5, R7)."""
+
+    name: Slug
+    members: Annotated[list[Email], Field(min_length=1)]
+    admins: list[Email] = []
+    groups: dict[Slug, list[Email]] = {}
+
+
+class AwsPlatform(StrictModel):
+    """The platform's AWS account, trusted to assume each integration's role."""
+
+    account_id: Annotated[StrictStr, StringConstraints(pattern=r"^\d{12}$")]
+
+
+class GcpPlatform(StrictModel):
+    """The platform's service account, which signs V4 URLs through signBlob."""
+
+    service_account: Annotated[
+        StrictStr,
+        StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$"),
+    ]
+
+
+class AzurePlatform(StrictModel):
+    """The platform's Entra ID application, granted blob read for user-delegation SAS."""
+
+    tenant_id: Uuid
+    principal_id: Uuid
+
+
+class Platform(StrictModel):
+    """The annotation platform side: who reads, from which web origins and server networks."""
+
+    origins: Annotated[list[Origin], Field(min_length=1)]
+    egress_cidrs: list[IPv4Network | IPv6Network] = []
+    aws: AwsPlatform | None = None
+    gcp: GcpPlatform | None = None
+    azure: AzurePlatform | None = None
+
+
+class OrgPolicy(StrictModel):
+    """Organization-wide limits that `tether lint` and the policy pack enforce."""
+
+    max_url_expiry: UrlExpiry = ONE_WEEK
+    max_sas_rotation: Duration = timedelta(days=30)
+    required_tags: list[TagKey] = []
+    annotator_continents: list[regions.Continent] = []
+
+
+class Member(StrictModel):
+    """A person added to an integration by email, with a role (R5)."""
+
+    email: Email
+    role: Role
+
+
+class GroupGrant(StrictModel):
+    """A user group added to an integration; all its members get the role (R5)."""
+
+    group: Slug
+    role: Role
+
+
+class Cors(StrictModel):
+    """Which web origins may use the URLs (R11); origins default to the platform's."""
+
+    origins: list[Origin] = []
+    methods: Annotated[list[Method], Field(min_length=1)] = ["GET", "HEAD"]
+    headers: list[StrictStr] = []
+    expose_headers: list[StrictStr] = ["Content-Length", "Content-Range", "Content-Type", "ETag"]
+    max_age: Duration = timedelta(hours=1)
+    reason: StrictStr | None = None
+    """Why methods beyond GET/HEAD are needed; the policy asks for it."""
+
+
+class Waiver(StrictModel):
+    """A reviewed exception to one policy rule, for this integration, until a date."""
+
+    rule: Annotated[StrictStr, StringConstraints(pattern=r"^TTH\d{3}$")]
+    reason: Annotated[StrictStr, StringConstraints(min_length=10)]
+    expires: date
+
+
+class S3Bucket(StrictModel):
+    """An S3 bucket to create, or an existing one to adopt (``existing: true``)."""
+
+    name: Annotated[StrictStr, AfterValidator(_named(names.s3_bucket_problem, "S3 bucket name"))]
+    existing: StrictBool = False
+
+
+class ObsBucket(StrictModel):
+    """An Open Telekom Cloud OBS bucket."""
+
+    name: Annotated[StrictStr, AfterValidator(_named(names.obs_bucket_problem, "OBS bucket name"))]
+    existing: StrictBool = False
+
+
+class GcsBucket(StrictModel):
+    """A Cloud Storage bucket."""
+
+    name: Annotated[StrictStr, AfterValidator(_named(names.gcs_bucket_problem, "GCS bucket name"))]
+    existing: StrictBool = False
+
+
+class AzureBucket(StrictModel):
+    """An Azure storage account and the private blob container the platform reads."""
+
+    account: Annotated[StrictStr, AfterValidator(_named(names.azure_account_problem, "storage account name"))]
+    container: Annotated[StrictStr, AfterValidator(_named(names.azure_container_problem, "container name"))]
+    existing: StrictBool = False
+
+    @property
+    def name(self) -> str:
+        """The container, which is what objects live in (the 'bucket' of Azure)."""
+        return self.container
+
+
+class AzureSas(StrictModel):
+    """How the platform gets SAS tokens; Azure has no custom expiry, tokens are rotated (R10)."""
+
+    mode: Literal["user-delegation", "account-key"] = "user-delegation"
+    rotation: Duration = ONE_WEEK
+
+    @model_validator(mode="after")
+    def _delegation_limit(self) -> AzureSas:
+        if self.mode == "user-delegation" and self.rotation > ONE_WEEK:
+            raise ValueError("a user delegation key lives at most 7d, so rotation must be 7d or less")
+        return self
+
+
+class IntegrationBase(StrictModel):
+    """What every integration declares, whatever the provider."""
+
+    name: Slug
+    creator: Email
+    members: list[Member] = []
+    groups: list[GroupGrant] = []
+    direct_access: StrictBool = False
+    strict_client_only: StrictBool = False
+    cors: Cors = Cors()
+    prefixes: list[Prefix] = []
+    list_objects: StrictBool = False
+    tags: dict[TagKey, StrictStr] = {}
+    waivers: list[Waiver] = []
+
+
+class AwsIntegration(IntegrationBase):
+    """An S3 bucket read by the platform through an IAM role it assumes with an external ID."""
+
+    provider: Literal["aws"]
+    region: Annotated[StrictStr, AfterValidator(_region(regions.AWS_REGIONS, "AWS"))]
+    bucket: S3Bucket
+    external_id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@:/-]+$", min_length=2, max_length=1224)] | None = None
+    signed_url_expiry: UrlExpiry = ONE_WEEK
+
+    @model_validator(mode="after")
+    def _needs_external_id(self) -> AwsIntegration:
+        if not self.direct_access and self.external_id is None:
+            raise ValueError("external_id is required: the platform assumes the role with it (or set direct_access)")
+        return self
+
+
+class GcpIntegration(IntegrationBase):
+    """A Cloud Storage bucket read by a service account that signs V4 URLs."""
+
+    provider: Literal["gcp"]
+    project: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+    region: Annotated[StrictStr, AfterValidator(_region(regions.GCP_LOCATIONS, "GCP"))]
+    bucket: GcsBucket
+    reader_account: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] | None = None
+    """Create a dedicated service account with this id; otherwise the platform's is granted directly."""
+    hmac_key: StrictBool = False
+    signed_url_expiry: UrlExpiry = ONE_WEEK
+
+
+class AzureIntegration(IntegrationBase):
+    """A blob container in a storage account; the platform hands out SAS URLs."""
+
+    provider: Literal["azure"]
+    region: Annotated[StrictStr, AfterValidator(_region(regions.AZURE_REGIONS, "Azure"))]
+    resource_group: Annotated[StrictStr, StringConstraints(pattern=r"^[-A-Za-z0-9_.()]*[-A-Za-z0-9_()]$", max_length=90)]
+    bucket: AzureBucket
+    sas: AzureSas = AzureSas()
+
+
+class OtcIntegration(IntegrationBase):
+    """An Open Telekom Cloud OBS bucket, managed through its S3-compatible API."""
+
+    provider: Literal["otc"]
+    region: Annotated[StrictStr, AfterValidator(_region(regions.OTC_REGIONS, "OTC"))]
+    bucket: ObsBucket
+    endpoint: Url | None = None
+    """Defaults to the region's public OBS endpoint."""
+    principal: StrictStr | None = None
+    """The OBS principal the platform signs as (``domain/ID:user/ID``); granted read by the bucket policy."""
+    signed_url_expiry: UrlExpiry = ONE_WEEK
+
+    @property
+    def endpoint_url(self) -> str:
+        """The S3 API endpoint for this bucket's region."""
+        return self.endpoint or f"https://obs.{self.region}.otc.t-systems.com"
+
+
+class S3CompatibleIntegration(IntegrationBase):
+    """Any other store with an S3 API (MinIO, Ceph, SeaweedFS...) at a given endpoint."""
+
+    provider: Literal["s3-compatible"]
+    endpoint: Url
+    region: Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9-]{2,32}$")] = "us-east-1"
+    bucket: S3Bucket
+    path_style: StrictBool = True
+    principal: StrictStr | None = None
+    """The store's principal for the platform, granted read by the bucket policy."""
+
+    @property
+    def endpoint_url(self) -> str:
+        """The S3 API endpoint, as declared."""
+        return self.endpoint
+
+
+Integration = Annotated[
+    AwsIntegration | GcpIntegration | AzureIntegration | OtcIntegration | S3CompatibleIntegration,
+    Field(discriminator="provider"),
+]
+S3Family = AwsIntegration | OtcIntegration | S3CompatibleIntegration
+
+
+class Spec(StrictModel):
+    """One organization, its platform, its policy, and its integrations."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        validate_default=True,
+        json_schema_extra={"title": "Tether integrations spec", "$id": "https://tether.dev/schema/integrations.json"},
+    )
+
+    version: Literal[1] = 1
+    organization: Organization
+    platform: Platform
+    policy: OrgPolicy = OrgPolicy()
+    integrations: list[Integration] = []
+
+    @model_validator(mode="after")
+    def _default_origins(self) -> Spec:
+        """CORS origins default to the platform's, resolved once so every reader agrees."""
+        for integration in self.integrations:
+            if not integration.cors.origins:
+                integration.cors.origins = list(self.platform.origins)
+        return self
+
+    def integration(self, name: str) -> AwsIntegration | GcpIntegration | AzureIntegration | OtcIntegration | S3CompatibleIntegration:
+        """The integration called ``name``; KeyError names the ones that exist."""
+        for integration in self.integrations:
+            if integration.name == name:
+                return integration
+        known = ", ".join(i.name for i in self.integrations) or "none"
+        raise KeyError(f"no integration named {name!r} (known: {known})")
+
+    def group_members(self, group: str) -> Iterator[str]:
+        """Emails of a group's members (empty for an unknown group)."""
+        yield from self.organization.groups.get(group, [])
