@@ -66,10 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # the last guard: a bug must still not print a traceback
         if os.environ.get("TETHER_DEBUG"):
             raise
-        print(
-            f"tether: internal error: {type(error).__name__}: {error} (TETHER_DEBUG=1 shows the traceback)",
-            file=sys.stderr,
-        )
+        said = " ".join(str(error).split())
+        print(f"tether: internal error: {type(error).__name__}: {said} (TETHER_DEBUG=1 shows why)", file=sys.stderr)
         return EXIT_BUG
 
 

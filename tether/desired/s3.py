@@ -14,6 +14,8 @@ from tether.desired.cors import cors_rule
 from tether.spec.model import AwsIntegration, OtcIntegration, S3CompatibleIntegration, Spec
 
 Document = dict[str, Any]
+S3Integration = AwsIntegration | OtcIntegration | S3CompatibleIntegration
+_PUBLIC_ACCESS_BLOCK = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 MAX_ROLE_SESSION_SECONDS = 12 * 3600
 """IAM's ceiling for a role session; URLs signed with its credentials die when they do."""
 
@@ -109,7 +111,10 @@ def _client_only_deny(bucket: str, spec: Spec, who: Document) -> Document:
         **who["principal"],
         "Action": ["s3:GetObject"],
         "Resource": [f"{bucket_arn(bucket)}/*"],
-        "Condition": {"IpAddress": {"aws:SourceIp": [str(c) for c in spec.platform.egress_cidrs]}, **who["condition"]},
+        "Condition": {
+            "IpAddress": {"aws:SourceIp": [str(cidr) for cidr in spec.platform.egress_cidrs]},
+            **who["condition"],
+        },
     }
 
 
@@ -140,16 +145,16 @@ def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
     )
 
 
-def render_s3(integration: AwsIntegration | OtcIntegration | S3CompatibleIntegration, spec: Spec) -> S3Desired:
-    """The desired state of one S3-family integration."""
+def _policy(integration: S3Integration, spec: Spec, role: RoleDesired | None) -> Document:
+    """TLS only; the platform's read grant where the store has no IAM role; the client-only deny."""
     bucket = integration.bucket.name
-    is_aws = isinstance(integration, AwsIntegration)
     statements = [_tls_only(bucket)]
-    role = _role(integration, spec) if is_aws and not integration.direct_access else None
+    principal = None if isinstance(integration, AwsIntegration) else integration.principal
     granted = not integration.direct_access
-    if not is_aws and granted and integration.principal:
-        principal = {"Principal": {"AWS": [integration.principal]}}
-        statements += _read_statements(bucket, integration.prefixes, integration.list_objects, principal)
+    if principal and granted:
+        statements += _read_statements(
+            bucket, integration.prefixes, integration.list_objects, {"Principal": {"AWS": [principal]}}
+        )
     if integration.strict_client_only and granted and spec.platform.egress_cidrs:
         if role is not None:
             who = {
@@ -157,9 +162,13 @@ def render_s3(integration: AwsIntegration | OtcIntegration | S3CompatibleIntegra
                 "condition": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role{ROLE_PATH}{role.name}"}},
             }
             statements.append(_client_only_deny(bucket, spec, who))
-        elif not is_aws and integration.principal:
-            who = {"principal": {"Principal": {"AWS": [integration.principal]}}, "condition": {}}
+        elif principal:
+            who = {"principal": {"Principal": {"AWS": [principal]}}, "condition": {}}
             statements.append(_client_only_deny(bucket, spec, who))
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _cors(integration: S3Integration) -> Document:
     rule = cors_rule(integration.cors)
     cors: Document = {"AllowedOrigins": list(rule.origins), "AllowedMethods": list(rule.methods)}
     if rule.headers:
@@ -167,23 +176,26 @@ def render_s3(integration: AwsIntegration | OtcIntegration | S3CompatibleIntegra
     if rule.expose_headers:
         cors["ExposeHeaders"] = list(rule.expose_headers)
     cors["MaxAgeSeconds"] = rule.max_age_seconds
+    return cors
+
+
+def render_s3(integration: S3Integration, spec: Spec) -> S3Desired:
+    """The desired state of one S3-family integration."""
+    aws = integration if isinstance(integration, AwsIntegration) else None
+    role = _role(aws, spec) if aws is not None and not aws.direct_access else None
     return S3Desired(
         integration=integration.name,
         provider=integration.provider,
-        bucket=bucket,
+        bucket=integration.bucket.name,
         region=integration.region,
-        endpoint=None if is_aws else integration.endpoint_url,
-        path_style=getattr(integration, "path_style", not is_aws),
+        endpoint=None if isinstance(integration, AwsIntegration) else integration.endpoint_url,
+        path_style=integration.path_style if isinstance(integration, S3CompatibleIntegration) else aws is None,
         adopt=integration.bucket.existing,
-        tags=dict(integration.tags) if is_aws else {},
-        cors_rules=[cors],
-        public_access_block=dict.fromkeys(
-            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
-        )
-        if is_aws
-        else None,
-        ownership="BucketOwnerEnforced" if is_aws else None,
-        encryption={"SSEAlgorithm": "AES256"} if isinstance(integration, AwsIntegration | OtcIntegration) else None,
-        policy={"Version": "2012-10-17", "Statement": statements},
+        tags=dict(integration.tags) if aws else {},
+        cors_rules=[_cors(integration)],
+        public_access_block=dict.fromkeys(_PUBLIC_ACCESS_BLOCK, True) if aws else None,
+        ownership="BucketOwnerEnforced" if aws else None,
+        encryption=None if isinstance(integration, S3CompatibleIntegration) else {"SSEAlgorithm": "AES256"},
+        policy=_policy(integration, spec, role),
         role=role,
     )

@@ -72,17 +72,15 @@ def _all_field_names() -> set[str]:
 _FIELD_NAMES = _all_field_names()
 
 
-def _data_path(loc: tuple[int | str, ...], data: Any) -> tuple[Path, str | None]:
+def _data_path(loc: tuple[int | str, ...], data: Any, kind: str) -> tuple[Path, str | None]:
     """Map a pydantic location onto the document, dropping discriminator tags; also the provider seen."""
     path: list[str | int] = []
     node = data
     provider = None
     for position, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
             node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif position < len(loc) - 1:
+        elif position < len(loc) - 1 or kind not in ("missing", "extra_forbidden"):
             provider = str(part)
             continue
         else:
@@ -122,7 +120,7 @@ def _message(error: ErrorDetails, path: Path, provider: str | None) -> str:
 def _validation_problems(error: ValidationError, data: Any, source: SourceMap) -> list[Problem]:
     problems = []
     for detail in error.errors():
-        path, provider = _data_path(detail["loc"], data)
+        path, provider = _data_path(detail["loc"], data, detail["type"])
         if detail["type"] in ("union_tag_invalid", "union_tag_not_found"):
             path = (*path, "provider")
         key = detail["type"] == "extra_forbidden"

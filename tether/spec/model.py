@@ -51,6 +51,8 @@ Uuid = Annotated[
     StrictStr,
     StringConstraints(pattern=r"^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$"),
 ]
+ExternalId = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@:/-]+$", min_length=2, max_length=1224)]
+ResourceGroup = Annotated[StrictStr, StringConstraints(pattern=r"^[-A-Za-z0-9_.()]*[-A-Za-z0-9_()]$", max_length=90)]
 Url = Annotated[StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?/?$")]
 
 
@@ -244,7 +246,7 @@ class AwsIntegration(IntegrationBase):
     provider: Literal["aws"]
     region: Annotated[StrictStr, AfterValidator(_region(regions.AWS_REGIONS, "AWS"))]
     bucket: S3Bucket
-    external_id: Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@:/-]+$", min_length=2, max_length=1224)] | None = None
+    external_id: ExternalId | None = None
     signed_url_expiry: UrlExpiry = ONE_WEEK
 
     @model_validator(mode="after")
@@ -272,7 +274,7 @@ class AzureIntegration(IntegrationBase):
 
     provider: Literal["azure"]
     region: Annotated[StrictStr, AfterValidator(_region(regions.AZURE_REGIONS, "Azure"))]
-    resource_group: Annotated[StrictStr, StringConstraints(pattern=r"^[-A-Za-z0-9_.()]*[-A-Za-z0-9_()]$", max_length=90)]
+    resource_group: ResourceGroup
     bucket: AzureBucket
     sas: AzureSas = AzureSas()
 
@@ -312,10 +314,8 @@ class S3CompatibleIntegration(IntegrationBase):
         return self.endpoint
 
 
-Integration = Annotated[
-    AwsIntegration | GcpIntegration | AzureIntegration | OtcIntegration | S3CompatibleIntegration,
-    Field(discriminator="provider"),
-]
+AnyIntegration = AwsIntegration | GcpIntegration | AzureIntegration | OtcIntegration | S3CompatibleIntegration
+Integration = Annotated[AnyIntegration, Field(discriminator="provider")]
 S3Family = AwsIntegration | OtcIntegration | S3CompatibleIntegration
 
 
@@ -342,7 +342,7 @@ class Spec(StrictModel):
                 integration.cors.origins = list(self.platform.origins)
         return self
 
-    def integration(self, name: str) -> AwsIntegration | GcpIntegration | AzureIntegration | OtcIntegration | S3CompatibleIntegration:
+    def integration(self, name: str) -> AnyIntegration:
         """The integration called ``name``; KeyError names the ones that exist."""
         for integration in self.integrations:
             if integration.name == name:

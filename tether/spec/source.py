@@ -68,7 +68,10 @@ class _Walker:
                     )
                     continue
                 seen[key] = key_node.start_mark.line
-                self.source.keys[child] = (key_node.start_mark.line, key_node.start_mark.column)
+                key_mark = (key_node.start_mark.line, key_node.start_mark.column)
+                self.source.keys[child] = key_mark
+                if not isinstance(value_node, yaml.ScalarNode):
+                    self.source.values[child] = key_mark  # a block's line is where its key stands
                 self.walk(value_node, child)
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
@@ -78,7 +81,10 @@ class _Walker:
 def load_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
     """Parse one YAML document; syntax errors and duplicate keys come back as problems."""
     source = SourceMap(file)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        return None, source, [_reader_problem(error, text, file)]
     try:
         node = loader.get_single_node()
         if node is None:
@@ -92,7 +98,18 @@ def load_yaml(text: str, file: str) -> tuple[Any, SourceMap, list[Problem]]:
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file, 1, 1)
         what = " ".join(part for part in (error.context, error.problem) if part)
         return None, source, [Problem(where, "(document)", f"YAML syntax error: {what}")]
+    except yaml.reader.ReaderError as error:
+        return None, source, [_reader_problem(error, text, file)]
     except yaml.YAMLError as error:
         return None, source, [Problem(Location(file, 1, 1), "(document)", f"YAML error: {error}")]
     finally:
         loader.dispose()
+
+
+def _reader_problem(error: yaml.reader.ReaderError, text: str, file: str) -> Problem:
+    """A character YAML refuses (NUL, control bytes), at its line and column."""
+    before = text[: error.position]
+    line = before.count("\n") + 1
+    column = error.position - (before.rfind("\n") + 1) + 1
+    message = f"character U+{int(error.character):04X} is not allowed in YAML"
+    return Problem(Location(file, line, column), "(document)", message)
