@@ -72,13 +72,19 @@ def _all_field_names() -> set[str]:
 _FIELD_NAMES = _all_field_names()
 
 
+def _has(node: Any, part: int | str) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+
+
 def _data_path(loc: tuple[int | str, ...], data: Any, kind: str) -> tuple[Path, str | None]:
     """Map a pydantic location onto the document, dropping discriminator tags; also the provider seen."""
     path: list[str | int] = []
     node = data
     provider = None
     for position, part in enumerate(loc):
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if _has(node, part):
             node = node[part]
         elif position < len(loc) - 1 or kind not in ("missing", "extra_forbidden"):
             provider = str(part)
