@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml package.json
 	@touch $(STAMP)
 
 demo: setup
-	$(VENV)/bin/tether demo
+	$(VENV)/bin/tether validate stacks/*/integrations.yaml
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,130 @@
+"""The renderer turns the spec into each provider's desired state: exactly the spec, nothing added."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tether.desired import AzureDesired, GcsDesired, S3Desired, render
+from tether.spec import load_spec
+from tether.spec.model import Spec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dev() -> Spec:
+    return load_spec(str(ROOT / "stacks/dev/integrations.yaml")).spec
+
+
+def desired(spec: Spec, name: str):  # type: ignore[no-untyped-def]
+    return render(spec.integration(name), spec)
+
+
+def sids(document: dict) -> list[str]:  # type: ignore[type-arg]
+    return [s["Sid"] for s in document["Statement"]]
+
+
+def test_aws_cors_is_exactly_the_spec(dev: Spec) -> None:
+    state = desired(dev, "traffic-video")
+    assert isinstance(state, S3Desired)
+    assert state.cors_rules == [
+        {
+            "AllowedOrigins": ["https://app.annotate.example.com"],
+            "AllowedMethods": ["GET", "HEAD"],
+            "AllowedHeaders": ["Range"],
+            "ExposeHeaders": ["Content-Length", "Content-Range", "Content-Type", "ETag"],
+            "MaxAgeSeconds": 3600,
+        }
+    ]
+
+
+def test_aws_bucket_is_private_encrypted_tls_only(dev: Spec) -> None:
+    state = desired(dev, "traffic-video")
+    assert isinstance(state, S3Desired)
+    assert state.public_access_block == {
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True
+    }
+    assert state.ownership == "BucketOwnerEnforced"
+    assert state.encryption == {"SSEAlgorithm": "AES256"}
+    [tls] = [s for s in state.policy["Statement"] if s["Sid"] == "DenyInsecureTransport"]
+    assert tls["Effect"] == "Deny"
+    assert tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_aws_role_trusts_platform_with_external_id_and_reads_prefixes(dev: Spec) -> None:
+    state = desired(dev, "traffic-video")
+    assert isinstance(state, S3Desired) and state.role is not None
+    [trust] = state.role.trust_policy["Statement"]
+    assert trust["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+    assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": "acme-vision-7d41c0"}}
+    read, listing = state.role.permissions_policy["Statement"]
+    assert read["Action"] == ["s3:GetObject"]
+    assert read["Resource"] == [
+        "arn:aws:s3:::acme-vision-dev-traffic-video/videos/*",
+        "arn:aws:s3:::acme-vision-dev-traffic-video/frames/*",
+    ]
+    assert listing["Action"] == ["s3:ListBucket"]
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": ["videos/*", "frames/*"]}}
+    assert state.role.max_session_seconds == 12 * 3600
+
+
+def test_aws_client_only_denies_platform_server_networks(dev: Spec) -> None:
+    state = desired(dev, "medical-scans")
+    assert isinstance(state, S3Desired) and state.role is not None
+    assert state.adopt is True
+    assert sids(state.policy) == ["DenyInsecureTransport", "DenyPlatformServerReads"]
+    deny = state.policy["Statement"][1]
+    assert deny["Condition"]["IpAddress"] == {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.16/28"]}
+    assert deny["Condition"]["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/tether/tether-medical-scans"}
+    assert state.role.max_session_seconds == 3600 * 2
+
+
+def test_direct_access_grants_nothing(dev: Spec) -> None:
+    state = desired(dev, "drone-survey")
+    assert isinstance(state, S3Desired)
+    assert state.role is None
+    assert sids(state.policy) == ["DenyInsecureTransport"]
+    assert state.endpoint == "https://obs.eu-de.otc.t-systems.com"
+    assert state.public_access_block is None, "OBS has no public access block API"
+
+
+def test_s3_compatible_grants_its_principal_and_carries_no_tags(dev: Spec) -> None:
+    state = desired(dev, "lab-archive")
+    assert isinstance(state, S3Desired)
+    assert sids(state.policy) == ["DenyInsecureTransport", "PlatformReadObjects"]
+    assert state.policy["Statement"][1]["Principal"] == {"AWS": ["arn:aws:iam::000000000000:user/annotate-platform"]}
+    assert state.tags == {}
+    assert state.path_style is True
+    assert state.encryption is None
+
+
+def test_gcs(dev: Spec) -> None:
+    state = desired(dev, "retail-images")
+    assert isinstance(state, GcsDesired)
+    assert (state.uniform_bucket_level_access, state.public_access_prevention) == (True, "enforced")
+    assert state.location == "EUROPE-WEST2"
+    [binding] = state.bucket_bindings
+    assert binding["role"] == "roles/storage.objectViewer"
+    assert binding["member"] == "serviceAccount:annotate-reader@acme-vision-dev.iam.gserviceaccount.com"
+    assert binding["condition"]["expression"] == (
+        'resource.name.startsWith("projects/_/buckets/acme-vision-dev-retail-images/objects/shelves/")'
+    )
+    assert state.signer_bindings == [
+        {
+            "role": "roles/iam.serviceAccountTokenCreator",
+            "member": "serviceAccount:platform-signer@annotate-prod.iam.gserviceaccount.com",
+        }
+    ]
+    assert state.cors[0]["origin"] == ["https://app.annotate.example.com"]
+
+
+def test_azure(dev: Spec) -> None:
+    state = desired(dev, "call-audio")
+    assert isinstance(state, AzureDesired)
+    assert (state.https_only, state.minimum_tls_version, state.allow_blob_public_access) == (True, "TLS1_2", False)
+    assert state.container_public_access == "None"
+    assert state.allow_shared_key_access is False, "user-delegation SAS needs no account key"
+    assert [a["role"] for a in state.role_assignments] == ["Storage Blob Data Reader", "Storage Blob Delegator"]
+    assert state.sas_rotation_seconds == 7 * 86400
