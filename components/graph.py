@@ -1,0 +1,125 @@
+"""Run the stack program under Pulumi's mocks and return every resource it registers.
+
+No CLI, no credentials, no network: the same ``provision`` that `pulumi up` runs registers its
+resources with a recording monitor. `tether preview` prints the result, tests assert on it, and the
+policy pack's tests turn it into pulumi-policy resources (props are the engine's camelCase inputs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks, rpc, settings
+
+from components.mocks import PREVIEW_SUBSCRIPTION, CloudMocks
+from components.program import StackSettings, provision
+from tether.spec.model import Spec
+
+PROJECT = "tether"
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    """One registration as the engine would receive it."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str | None
+    """The parent's URN; None for resources directly under the stack."""
+    inputs: dict[str, Any]
+    """Engine (camelCase) property names, as providers and policy packs see them."""
+    import_id: str | None = None
+    custom: bool = True
+    provider: str | None = None
+    """``URN::id`` of an explicit provider; None for the default provider."""
+    retain_on_delete: bool = False
+    dependencies: tuple[str, ...] = field(default=())
+
+
+class _RecordingMonitor(mocks.MockMonitor):
+    """The mock monitor, also keeping what MockResourceArgs leaves out (parent, retain, dependencies)."""
+
+    def __init__(self, answers: pulumi.runtime.Mocks) -> None:
+        super().__init__(answers)
+        self.planned: list[PlannedResource] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: the root stack's type is not part of its children's."""
+        return super().make_urn("" if _is_stack(parent) else parent, type_, name)
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            parent = None if _is_stack(request.parent) else request.parent
+            self.planned.append(
+                PlannedResource(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent=parent,
+                    inputs=_plain(rpc.deserialize_properties(request.object)),
+                    import_id=request.importId or None,
+                    custom=request.custom,
+                    provider=request.provider or None,
+                    retain_on_delete=bool(request.retainOnDelete),
+                    dependencies=tuple(request.dependencies),
+                )
+            )
+        return response
+
+
+SECRET = "[secret]"
+"""What a secret input shows as: previews and their JSON never carry a secret's value."""
+
+
+def _is_stack(urn: str) -> bool:
+    return urn == "" or "::pulumi:pulumi:Stack::" in urn
+
+
+def _plain(value: Any) -> Any:
+    """Plain data from deserialized inputs, each secret replaced by ``SECRET``."""
+    if isinstance(value, dict):
+        if value.get(rpc._special_sig_key) == rpc._special_secret_sig:
+            return SECRET
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def build_graph(
+    spec: Spec,
+    *,
+    stack: str = "preview",
+    stack_settings: StackSettings | None = None,
+    config: Mapping[str, str] | None = None,
+) -> list[PlannedResource]:
+    """Every resource the program registers for ``spec``, in registration order.
+
+    ``stack_settings`` defaults to a placeholder Azure subscription and no store credentials;
+    ``config`` (``{"ns:key": value}``) is visible to the program as stack config.
+    """
+    monitor = _RecordingMonitor(CloudMocks())
+    settings.set_root_resource(None)  # type: ignore[arg-type]  # a new root stack for this run
+    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
+    chosen = stack_settings or StackSettings(azure_subscription=PREVIEW_SUBSCRIPTION)
+    pulumi.runtime.test(lambda: provision(spec, chosen))()
+    return _in_spec_order(monitor.planned, spec)
+
+
+def _in_spec_order(planned: list[PlannedResource], spec: Spec) -> list[PlannedResource]:
+    """Registration order depends on the event loop; sort by integration (spec order), component first, name."""
+    by_urn = {resource.urn: resource for resource in planned}
+    position = {integration.name: index for index, integration in enumerate(spec.integrations)}
+
+    def root(resource: PlannedResource) -> PlannedResource:
+        while resource.parent in by_urn:
+            resource = by_urn[resource.parent]
+        return resource
+
+    return sorted(planned, key=lambda r: (position.get(root(r).name, len(position)), r.parent is not None, r.name))

@@ -1,0 +1,159 @@
+"""`tether preview`: what `pulumi up` would register for a spec, or what a spec change would change.
+
+Runs the stack program in-process under Pulumi's mocks: no Pulumi CLI, no credentials, no network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from tether.cli.formatting import add_output, print_json, text_table
+from tether.errors import EXIT_OK
+
+if TYPE_CHECKING:
+    from components.diff import GraphDiff
+    from components.graph import PlannedResource
+
+HELP = """Show every resource `pulumi up` would register for SPEC, without the Pulumi CLI or credentials.
+
+The stack program runs in-process under Pulumi's mocks. Each resource is listed with its type,
+logical name, parent component and the inputs a reviewer checks (JSON output has all inputs, in
+the engine's camelCase names). Ids only a cloud knows (account, subscription) are placeholders.
+
+With --base, prints the resource-level difference from BASE to SPEC instead: resources added,
+removed, and changed (each changed input with its value before and after), for pull requests.
+
+SPEC and BASE are spec files or git:REV:PATH (PATH from the repository root).
+
+exit status: 0 shown, 2 bad input, 3 unreadable.
+
+examples:
+  tether preview stacks/dev/integrations.yaml
+  tether preview stacks/prod/integrations.yaml --output json
+  tether preview stacks/prod/integrations.yaml --base git:origin/main:stacks/prod/integrations.yaml
+"""
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``preview`` command."""
+    parser = sub.add_parser(
+        "preview",
+        help="list the resources `pulumi up` would register (offline)",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", metavar="SPEC", help="the spec: FILE or git:REV:PATH")
+    parser.add_argument("--base", metavar="BASE", help="compare with this spec (FILE or git:REV:PATH)")
+    add_output(parser, ["table", "json"])
+    parser.set_defaults(run=run)
+
+
+def stack_of(ref: str) -> str:
+    """``stacks/<stack>/integrations.yaml`` -> ``<stack>``: the stack name URNs are built with."""
+    path = PurePosixPath(ref.rsplit(":", 1)[-1] if ref.startswith("git:") else ref)
+    if len(path.parts) >= 3 and path.parts[-3] == "stacks":
+        return path.parts[-2]
+    return "preview"
+
+
+def _parent_name(resource: PlannedResource) -> str:
+    return resource.parent.rsplit("::", 1)[-1] if resource.parent else "-"
+
+
+def resource_json(resource: PlannedResource) -> dict[str, Any]:
+    """A planned resource as the JSON output shows it."""
+    return {
+        "type": resource.type,
+        "name": resource.name,
+        "urn": resource.urn,
+        "parent": resource.parent,
+        "custom": resource.custom,
+        "provider": resource.provider,
+        "import_id": resource.import_id,
+        "retain_on_delete": resource.retain_on_delete,
+        "inputs": resource.inputs,
+    }
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _listing(file: str, stack: str, resources: list[PlannedResource], output: str) -> None:
+    from components.summary import summarize
+
+    if output == "json":
+        counts = Counter(resource.type for resource in resources)
+        print_json(
+            {
+                "spec": file,
+                "stack": stack,
+                "resources": [resource_json(r) for r in resources],
+                "summary": {"resources": len(resources), "by_type": dict(sorted(counts.items()))},
+            }
+        )
+        return
+    rows = [(r.type, r.name, _parent_name(r), summarize(r)) for r in resources]
+    print(text_table(["TYPE", "NAME", "PARENT", "INPUTS"], rows))
+    print(f"\n{len(resources)} resources for {file} (stack {stack})")
+
+
+def _difference(file: str, base: str, stack: str, diff: GraphDiff, output: str) -> None:
+    from components.summary import summarize
+
+    if output == "json":
+        print_json(
+            {
+                "spec": file,
+                "base": base,
+                "stack": stack,
+                "added": [resource_json(r) for r in diff.added],
+                "removed": [resource_json(r) for r in diff.removed],
+                "changed": [
+                    {
+                        "type": c.resource.type,
+                        "name": c.resource.name,
+                        "urn": c.resource.urn,
+                        "changes": [{"input": i.key, "before": i.before, "after": i.after} for i in c.changes],
+                    }
+                    for c in diff.changed
+                ],
+                "summary": {"added": len(diff.added), "removed": len(diff.removed), "changed": len(diff.changed)},
+            }
+        )
+        return
+    rows: list[tuple[str, ...]] = [("+", r.type, r.name, _parent_name(r), summarize(r)) for r in diff.added]
+    rows += [("-", r.type, r.name, _parent_name(r), summarize(r)) for r in diff.removed]
+    for changed in diff.changed:
+        r = changed.resource
+        details = "; ".join(f"{c.key}: {_compact(c.before)} -> {_compact(c.after)}" for c in changed.changes)
+        rows.append(("~", r.type, r.name, _parent_name(r), details))
+    if rows:
+        print(text_table(["", "TYPE", "NAME", "PARENT", "INPUTS"], rows))
+        print()
+    print(
+        f"{len(diff.added)} to add, {len(diff.removed)} to remove, {len(diff.changed)} to change "
+        f"from {base} to {file} (stack {stack})"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the graph (and the base's) under mocks and print it, or the difference."""
+    from components.diff import diff_graphs
+    from components.graph import build_graph
+    from runtime.review.inputs import read_spec
+
+    loaded = read_spec(args.spec)
+    base = read_spec(args.base) if args.base else None
+    stack = stack_of(args.spec)
+    resources = build_graph(loaded.spec, stack=stack)
+    if base is None:
+        _listing(args.spec, stack, resources, args.output)
+    else:
+        diff = diff_graphs(build_graph(base.spec, stack=stack), resources)
+        _difference(args.spec, args.base, stack, diff, args.output)
+    return EXIT_OK
