@@ -1,0 +1,77 @@
+"""What a rule is, what it looks at, and what it reports: the vocabulary both faces of the rules share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from tether.desired import Desired
+from tether.problems import Path
+from tether.spec.model import AnyIntegration, Spec
+
+Severity = Literal["mandatory", "advisory"]
+RULE_ID = re.compile(r"^TTH\d{3}$")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """One integration as a rule sees it: the spec (intent) and the configuration being judged."""
+
+    spec: Spec
+    index: int
+    desired: Desired
+
+    @property
+    def integration(self) -> AnyIntegration:
+        """The integration's spec block."""
+        return self.spec.integrations[self.index]
+
+    @property
+    def at(self) -> Path:
+        """The spec path of the integration, which every finding's path starts from."""
+        return ("integrations", self.index)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """What a check found: the spec path that causes it, what is wrong, and the configuration part judged.
+
+    ``part`` names the desired-state attribute the finding is about (``"policy"``, ``"cors_rules"``...),
+    or is None when the spec alone decides; the pack uses it to tie a finding to the resource that
+    sets that part.
+    """
+
+    path: Path
+    message: str
+    part: str | None = None
+
+
+Check = Callable[[Subject], Iterable[Violation]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: stable id, kebab-case name, one-line description, severity, fix hint, and its check."""
+
+    id: str
+    name: str
+    description: str
+    severity: Severity
+    fix: str
+    check: Check
+    parts: frozenset[str] = frozenset()
+    """Desired-state attributes the check judges one resource at a time; empty when it judges the
+    integration as a whole (the spec, or what the configuration lacks)."""
+
+    def __post_init__(self) -> None:
+        if not RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} must look like TTH001")
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.name):
+            raise ValueError(f"rule name {self.name!r} must be kebab-case")
+
+    @property
+    def mandatory(self) -> bool:
+        """True when a violation blocks (lint exit 1, pack MANDATORY)."""
+        return self.severity == "mandatory"
