@@ -1,0 +1,344 @@
+"""A spec change as a list of edits a person would name: "add bob as Admin", "turn off client-only".
+
+Integrations are paired by name; an unpaired removal and addition on the same bucket is a rename,
+so renaming is not mistaken for deleting (creator only) plus creating.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Literal
+
+from tether.problems import Path
+from tether.spec.model import AnyIntegration, AzureBucket, Spec
+from tether.spec.source import SourceMap
+
+
+class Kind(StrEnum):
+    """What kind of edit a change is; each kind is judged by one rule (see judge.py)."""
+
+    INTEGRATION_ADDED = "integration-added"
+    INTEGRATION_REMOVED = "integration-removed"
+    INTEGRATION_RENAMED = "integration-renamed"
+    CREATOR_CHANGED = "creator-changed"
+    MEMBER_ADDED = "member-added"
+    MEMBER_REMOVED = "member-removed"
+    MEMBER_ROLE_CHANGED = "member-role-changed"
+    GROUP_ADDED = "group-added"
+    GROUP_REMOVED = "group-removed"
+    GROUP_ROLE_CHANGED = "group-role-changed"
+    EXPIRY_CHANGED = "expiry-changed"
+    CORS_CHANGED = "cors-changed"
+    CLIENT_ONLY_CHANGED = "client-only-changed"
+    DIRECT_ACCESS_CHANGED = "direct-access-changed"
+    BUCKET_CHANGED = "bucket-changed"
+    SETTING_CHANGED = "setting-changed"
+    ORGANIZATION_CHANGED = "organization-changed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit. ``integration`` is its name before the change (after, when added); None for org-wide edits.
+
+    ``subject`` is the email, group or field edited; ``before``/``after`` are display values (None: absent).
+    ``path`` locates it in the ``side`` file, so a review can point at the line.
+    """
+
+    kind: Kind
+    integration: str | None
+    subject: str
+    before: str | None
+    after: str | None
+    path: Path
+    side: Literal["base", "head"]
+
+    def describe(self) -> str:
+        """The edit in a few plain words."""
+        subject, before, after = self.subject, self.before, self.after
+        match self.kind:
+            case Kind.INTEGRATION_ADDED:
+                return f"create integration {self.integration} ({after})"
+            case Kind.INTEGRATION_REMOVED:
+                return f"delete integration {self.integration}"
+            case Kind.INTEGRATION_RENAMED:
+                return f"rename integration {before} to {after}"
+            case Kind.CREATOR_CHANGED:
+                return f"change the creator from {before} to {after}"
+            case Kind.MEMBER_ADDED:
+                return f"add {subject} as {_role(after)}"
+            case Kind.MEMBER_REMOVED:
+                return f"remove {_role(before)} {subject}"
+            case Kind.MEMBER_ROLE_CHANGED:
+                return f"make {subject} {_role(after)} (was {_role(before)})"
+            case Kind.GROUP_ADDED:
+                return f"add group {subject} as {_role(after)}"
+            case Kind.GROUP_REMOVED:
+                return f"remove group {subject} ({_role(before)})"
+            case Kind.GROUP_ROLE_CHANGED:
+                return f"make group {subject} {_role(after)} (was {_role(before)})"
+            case Kind.CLIENT_ONLY_CHANGED:
+                return f"turn strict client-only {'on' if after == 'true' else 'off'}"
+            case Kind.DIRECT_ACCESS_CHANGED:
+                return f"turn Direct Access {'on' if after == 'true' else 'off'}"
+        if before is None:
+            return f"add {after} to {subject}"
+        if after is None:
+            return f"remove {before} from {subject}"
+        return f"change {subject}: {before} → {after}"
+
+
+def _role(role: str | None) -> str:
+    return "Admin" if role == "admin" else "User"
+
+
+def show(value: Any) -> str:
+    """A dumped spec value the way the spec writes it: ``12h``, ``a, b``, ``{"k": "v"}``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return ", ".join(value) or "(none)"
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True)
+    return "(none)" if value is None else str(value)
+
+
+_SPECIAL = {
+    "name",
+    "provider",
+    "creator",
+    "members",
+    "groups",
+    "cors",
+    "direct_access",
+    "strict_client_only",
+    "bucket",
+    "signed_url_expiry",
+    "sas",
+}
+"""Integration fields diffed by their own rule; every other field is a plain setting."""
+
+
+def diff(
+    base: Spec, head: Spec, base_source: SourceMap | None = None, head_source: SourceMap | None = None
+) -> list[Change]:
+    """Every edit from ``base`` to ``head``: organization first, then integrations in file order.
+
+    The sources, when given, tell CORS origins written in the file from those inherited from the
+    platform, so a platform-wide change is reported once, not once per integration.
+    """
+    changes = list(_organization(base, head))
+    base_index = {i.name: n for n, i in enumerate(base.integrations)}
+    head_index = {i.name: n for n, i in enumerate(head.integrations)}
+    paired = {
+        name: name
+        for name in base_index
+        if name in head_index
+        and base.integrations[base_index[name]].provider == head.integrations[head_index[name]].provider
+    }
+    removed = [n for n in base_index if n not in paired]
+    added = [n for n in head_index if n not in paired.values()]
+    for old in list(removed):
+        twin = next((new for new in added if _same_bucket(base.integration(old), head.integration(new))), None)
+        if twin is not None:
+            paired[old] = twin
+            removed.remove(old)
+            added.remove(twin)
+    for old in removed:
+        changes.append(
+            Change(Kind.INTEGRATION_REMOVED, old, "integration", old, None, ("integrations", base_index[old]), "base")
+        )
+    for old, new in sorted(paired.items(), key=lambda pair: head_index[pair[1]]):
+        at: Path = ("integrations", head_index[new])
+        before, after = base.integration(old), head.integration(new)
+        if old != new:
+            changes.append(Change(Kind.INTEGRATION_RENAMED, old, "name", old, new, (*at, "name"), "head"))
+        inherited = _inherited_origins(("integrations", base_index[old]), base_source) and _inherited_origins(
+            at, head_source
+        )
+        changes += _integration(old, before, after, at, inherited)
+    for new in sorted(added, key=head_index.__getitem__):
+        changes.append(
+            Change(
+                Kind.INTEGRATION_ADDED,
+                new,
+                "integration",
+                None,
+                _summary(head.integration(new)),
+                ("integrations", head_index[new]),
+                "head",
+            )
+        )
+    return changes
+
+
+def _same_bucket(a: AnyIntegration, b: AnyIntegration) -> bool:
+    return a.provider == b.provider and a.bucket.model_dump(exclude={"existing"}) == b.bucket.model_dump(
+        exclude={"existing"}
+    )
+
+
+def _inherited_origins(at: Path, source: SourceMap | None) -> bool:
+    return source is not None and (*at, "cors", "origins") not in source.values
+
+
+def _bucket(integration: AnyIntegration) -> str:
+    """``name``, or ``account/container`` on Azure; ``(existing)`` when adopted rather than created."""
+    bucket = integration.bucket
+    where = f"{bucket.account}/{bucket.container}" if isinstance(bucket, AzureBucket) else bucket.name
+    return f"{where} (existing)" if bucket.existing else where
+
+
+def _summary(integration: AnyIntegration) -> str:
+    """What a new integration is and who gets it, for the reviewer's one glance."""
+    parts = [f"{integration.provider}, bucket {_bucket(integration)}"]
+    if integration.members:
+        parts.append("members " + ", ".join(f"{m.email} {_role(m.role)}" for m in integration.members))
+    if integration.groups:
+        parts.append("groups " + ", ".join(f"{g.group} {_role(g.role)}" for g in integration.groups))
+    if integration.strict_client_only:
+        parts.append("strict client-only")
+    if integration.direct_access:
+        parts.append("Direct Access")
+    return "; ".join(parts)
+
+
+def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: Path, inherited: bool) -> list[Change]:
+    def change(kind: Kind, subject: str, old: str | None, new: str | None, path: Path) -> Change:
+        return Change(kind, name, subject, old, new, path, "head")
+
+    found: list[Change] = []
+    if before.creator != after.creator:
+        found.append(change(Kind.CREATOR_CHANGED, "creator", before.creator, after.creator, (*at, "creator")))
+    old_members = {m.email: m.role for m in before.members}
+    for index, member in enumerate(after.members):
+        path = (*at, "members", index)
+        if member.email not in old_members:
+            found.append(change(Kind.MEMBER_ADDED, member.email, None, member.role, path))
+        elif old_members[member.email] != member.role:
+            found.append(change(Kind.MEMBER_ROLE_CHANGED, member.email, old_members[member.email], member.role, path))
+    kept = {m.email for m in after.members}
+    for member in before.members:
+        if member.email not in kept:
+            found.append(change(Kind.MEMBER_REMOVED, member.email, member.role, None, (*at, "members")))
+    old_groups = {g.group: g.role for g in before.groups}
+    for index, grant in enumerate(after.groups):
+        path = (*at, "groups", index)
+        if grant.group not in old_groups:
+            found.append(change(Kind.GROUP_ADDED, grant.group, None, grant.role, path))
+        elif old_groups[grant.group] != grant.role:
+            found.append(change(Kind.GROUP_ROLE_CHANGED, grant.group, old_groups[grant.group], grant.role, path))
+    kept = {g.group for g in after.groups}
+    for grant in before.groups:
+        if grant.group not in kept:
+            found.append(change(Kind.GROUP_REMOVED, grant.group, grant.role, None, (*at, "groups")))
+    for flag, kind in (("strict_client_only", Kind.CLIENT_ONLY_CHANGED), ("direct_access", Kind.DIRECT_ACCESS_CHANGED)):
+        if getattr(before, flag) != getattr(after, flag):
+            found.append(change(kind, flag, show(getattr(before, flag)), show(getattr(after, flag)), (*at, flag)))
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    if old["bucket"] != new["bucket"]:
+        found.append(change(Kind.BUCKET_CHANGED, "bucket", _bucket(before), _bucket(after), (*at, "bucket")))
+    if "signed_url_expiry" in old and old["signed_url_expiry"] != new["signed_url_expiry"]:
+        found.append(
+            change(
+                Kind.EXPIRY_CHANGED,
+                "signed_url_expiry",
+                old["signed_url_expiry"],
+                new["signed_url_expiry"],
+                (*at, "signed_url_expiry"),
+            )
+        )
+    if "sas" in old:
+        if old["sas"]["mode"] != new["sas"]["mode"]:
+            found.append(
+                change(Kind.SETTING_CHANGED, "sas.mode", old["sas"]["mode"], new["sas"]["mode"], (*at, "sas", "mode"))
+            )
+        if old["sas"]["rotation"] != new["sas"]["rotation"]:
+            found.append(
+                change(
+                    Kind.EXPIRY_CHANGED,
+                    "sas.rotation",
+                    old["sas"]["rotation"],
+                    new["sas"]["rotation"],
+                    (*at, "sas", "rotation"),
+                )
+            )
+    for key in old["cors"]:
+        if old["cors"][key] != new["cors"][key] and not (key == "origins" and inherited):
+            found.append(
+                change(
+                    Kind.CORS_CHANGED, f"cors.{key}", show(old["cors"][key]), show(new["cors"][key]), (*at, "cors", key)
+                )
+            )
+    for key in sorted(old.keys() | new.keys()):
+        if key not in _SPECIAL and old.get(key) != new.get(key):
+            path = (*at, key)
+            found.append(change(Kind.SETTING_CHANGED, key, _shown(old, key), _shown(new, key), path))
+    return found
+
+
+def _shown(document: dict[str, Any], key: str) -> str | None:
+    return show(document[key]) if key in document else None
+
+
+def _organization(base: Spec, head: Spec) -> list[Change]:
+    """Org members, admins, groups, platform and policy: whole-organization edits."""
+    found: list[Change] = []
+
+    def listed(subject: str, old: list[str], new: list[str], path: Path) -> None:
+        found.extend(
+            Change(Kind.ORGANIZATION_CHANGED, None, subject, None, email, path, "head")
+            for email in new
+            if email not in old
+        )
+        found.extend(
+            Change(Kind.ORGANIZATION_CHANGED, None, subject, email, None, path, "head")
+            for email in old
+            if email not in new
+        )
+
+    b, h = base.organization, head.organization
+    if b.name != h.name:
+        found.append(
+            Change(
+                Kind.ORGANIZATION_CHANGED, None, "organization.name", b.name, h.name, ("organization", "name"), "head"
+            )
+        )
+    listed("organization.members", b.members, h.members, ("organization", "members"))
+    listed("organization.admins", b.admins, h.admins, ("organization", "admins"))
+    for group in [*b.groups, *(g for g in h.groups if g not in b.groups)]:
+        subject, path = f"organization.groups.{group}", ("organization", "groups", group)
+        if group not in h.groups:
+            found.append(
+                Change(
+                    Kind.ORGANIZATION_CHANGED,
+                    None,
+                    "organization.groups",
+                    group,
+                    None,
+                    ("organization", "groups"),
+                    "head",
+                )
+            )
+        elif group not in b.groups:
+            found.append(Change(Kind.ORGANIZATION_CHANGED, None, "organization.groups", None, group, path, "head"))
+            listed(subject, [], h.groups[group], path)
+        else:
+            listed(subject, b.groups[group], h.groups[group], path)
+    for section in ("platform", "policy"):
+        old, new = getattr(base, section).model_dump(mode="json"), getattr(head, section).model_dump(mode="json")
+        for key in sorted(old.keys() | new.keys()):
+            if old.get(key) != new.get(key):
+                found.append(
+                    Change(
+                        Kind.ORGANIZATION_CHANGED,
+                        None,
+                        f"{section}.{key}",
+                        _shown(old, key),
+                        _shown(new, key),
+                        (section, key),
+                        "head",
+                    )
+                )
+    return found

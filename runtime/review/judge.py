@@ -1,0 +1,153 @@
+"""Each edit of a spec change decided against its author, with the rule and what to do instead.
+
+Authority comes from the spec before the change: nobody grants themselves a role and uses it in
+the same pull request (an org admin joins in one change, then administers in the next).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from runtime.access import Action, Decision, decide, is_org_admin, normalize, require_admin, role_of
+from runtime.review.changes import Change, Kind
+from tether.spec.model import AnyIntegration, Spec
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A change, its decision, and for a denied change the way forward."""
+
+    change: Change
+    decision: Decision
+    fix: str | None
+
+
+def judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
+    """Decide ``change`` made by ``actor``; ``base`` gives the roles, ``head`` the new integration when one is added."""
+    actor = normalize(actor)
+    if change.integration is None:
+        return _organization(base, actor, change)
+    if change.kind is Kind.INTEGRATION_ADDED:
+        return _created(base, head.integration(change.integration), actor, change)
+    integration = base.integration(change.integration)
+    decision, fix = _integration(base, actor, integration, change)
+    return Verdict(change, decision, None if decision.allowed else fix)
+
+
+def judge_all(base: Spec, head: Spec, actor: str, changes: list[Change]) -> list[Verdict]:
+    """Every change decided, in the order given."""
+    return [judge(base, head, actor, change) for change in changes]
+
+
+def admins_of(spec: Spec, integration: AnyIntegration) -> list[str]:
+    """Who holds Admin on ``integration`` today: the people to ask."""
+    return [m for m in spec.organization.members if (g := role_of(spec, m, integration)) and g.role == "admin"]
+
+
+def _ask_admins(spec: Spec, integration: AnyIntegration, what: str) -> str:
+    return f"ask an Admin of {integration.name} ({', '.join(admins_of(spec, integration))}) to {what}"
+
+
+def _ask_org_admin(spec: Spec, what: str) -> str:
+    return f"ask an organization admin ({', '.join(spec.organization.admins) or 'none declared'}) to {what}"
+
+
+def _created(base: Spec, integration: AnyIntegration, actor: str, change: Change) -> Verdict:
+    name = integration.name
+    if actor not in base.organization.members:
+        reason = f"{actor} is not a member of organization {base.organization.name}: only members create integrations"
+        return Verdict(
+            change, Decision(False, reason, "R1"), _ask_org_admin(base, f"add {actor} to the organization first")
+        )
+    if integration.creator != actor:
+        reason = f"{name} names {integration.creator} as creator, but {actor} is creating it: the creator is its author"
+        fix = f"set creator: {actor}, or let {integration.creator} open this change"
+        return Verdict(change, Decision(False, reason, "R1"), fix)
+    return Verdict(change, Decision(True, f"{actor} creates {name} and becomes its Admin", "R1"), None)
+
+
+def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
+    """The decision for an edit to an existing integration, and the fix should it be denied."""
+    name, subject = integration.name, change.subject
+    settings = "make this change"
+    match change.kind:
+        case Kind.INTEGRATION_REMOVED:
+            decision = decide(spec, actor, Action.DELETE, integration)
+            return decision, f"ask the creator, {integration.creator}, to delete it"
+        case Kind.CREATOR_CHANGED:
+            reason = f"the creator of {name} is fixed at creation: only {integration.creator} may ever delete it"
+            fix = f"keep creator: {integration.creator}; make {change.after} an Admin instead"
+            return Decision(False, reason, "R3"), fix
+        case Kind.MEMBER_ADDED | Kind.MEMBER_ROLE_CHANGED if change.after == "admin" and subject == actor:
+            if is_org_admin(spec, actor):
+                return decide(spec, actor, Action.JOIN, integration), "join"
+            decision = decide(spec, actor, Action.ADD_MEMBERS, integration)
+            return decision, _ask_admins(spec, integration, f"make {subject} an Admin")
+        case Kind.MEMBER_ADDED | Kind.GROUP_ADDED:
+            decision = decide(spec, actor, Action.ADD_MEMBERS, integration)
+            return decision, _ask_admins(spec, integration, f"add {subject}")
+        case Kind.MEMBER_ROLE_CHANGED | Kind.GROUP_ROLE_CHANGED if change.after == "admin":
+            return decide(spec, actor, Action.ADD_MEMBERS, integration), _ask_admins(spec, integration, settings)
+        case Kind.MEMBER_REMOVED | Kind.MEMBER_ROLE_CHANGED if change.before == "admin":
+            decision = decide(spec, actor, Action.REMOVE_ADMIN, integration)
+            return decision, _ask_org_admin(spec, f"remove Admin {subject} from {name}")
+        case Kind.MEMBER_REMOVED | Kind.GROUP_REMOVED | Kind.GROUP_ROLE_CHANGED:
+            return decide(spec, actor, Action.REMOVE_MEMBERS, integration), _ask_admins(spec, integration, settings)
+        case Kind.CLIENT_ONLY_CHANGED | Kind.DIRECT_ACCESS_CHANGED:
+            return _fixed_at_creation(integration, change)
+        case Kind.EXPIRY_CHANGED if subject == "signed_url_expiry":
+            return decide(spec, actor, Action.UPDATE_EXPIRY, integration), _ask_admins(spec, integration, settings)
+        case Kind.EXPIRY_CHANGED:
+            decision = require_admin(spec, actor, integration, "change how often SAS tokens are rotated", "R10")
+            return decision, _ask_admins(spec, integration, settings)
+        case Kind.CORS_CHANGED:
+            return _cors(spec, actor, integration, change)
+    decision = require_admin(spec, actor, integration, f"change {subject}", "R2")
+    return decision, _ask_admins(spec, integration, settings)
+
+
+def _fixed_at_creation(integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
+    what, rule = ("strict client-only", "R8") if change.kind is Kind.CLIENT_ONLY_CHANGED else ("Direct Access", "R9")
+    reason = f"{what} is chosen when an integration is created and cannot be turned on or off later"
+    fix = (
+        f"keep {change.subject}: {change.before}; to get {change.subject}: {change.after}, create a new integration "
+        f"with it, move registrations there, then have {integration.creator} delete {integration.name}"
+    )
+    return Decision(False, reason, rule), fix
+
+
+def widening(before: str | None, after: str | None) -> str | None:
+    """Why origins a change adds widen who may use the URLs (``*``, or not HTTPS), or None (R11)."""
+    old = set((before or "").split(", "))
+    said = [
+        "origin * lets any web site use the signed URLs" if origin == "*" else f"origin {origin} is not HTTPS"
+        for origin in (after or "").split(", ")
+        if origin and origin not in old and (origin == "*" or not origin.startswith("https://"))
+    ]
+    return "; ".join(said) or None
+
+
+def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
+    decision = require_admin(spec, actor, integration, "change CORS", "R11")
+    wide = widening(change.before, change.after) if change.subject == "cors.origins" else None
+    if wide:
+        also = "" if decision.allowed else f"; also {decision.reason}"
+        fix = "list the exact https:// origins of the web apps that load the data"
+        return Decision(False, wide + also, "R11"), fix
+    return decision, _ask_admins(spec, integration, "make this change")
+
+
+def _organization(spec: Spec, actor: str, change: Change) -> Verdict:
+    """Organization members, admins, groups, platform and policy: org admins only (R7 gives them the organization)."""
+    wide = widening(change.before, change.after) if change.subject == "platform.origins" else None
+    if wide:
+        return Verdict(change, Decision(False, wide, "R11"), "list the exact https:// origins of the platform")
+    if is_org_admin(spec, actor):
+        return Verdict(change, Decision(True, f"{actor} is an organization admin", "R7"), None)
+    affects = (
+        " (it changes who reaches integrations through the group)"
+        if change.subject.startswith("organization.groups")
+        else ""
+    )
+    reason = f"only organization admins change {change.subject}{affects}"
+    return Verdict(change, Decision(False, reason, "R7"), _ask_org_admin(spec, "make this change"))
