@@ -1,11 +1,12 @@
-"""Shared output helpers: JSON on stdout, Markdown tables, and the --output option."""
+"""Shared output helpers: JSON on stdout, Markdown tables, the --output option, progress on stderr."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 
@@ -44,3 +45,32 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in body]
     return "\n".join(lines)
+
+
+class Progress:
+    """A one-line progress display on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, what: str, total: int, unit: Callable[[int], str]) -> None:
+        self.what = what
+        self.total = max(total, 1)
+        self.unit = unit
+        self.shown = False
+        self._last = 0.0
+        self._on = sys.stderr.isatty()
+
+    def __call__(self, done: int) -> None:
+        """Show ``done`` out of the total, at most five times a second."""
+        now = time.monotonic()
+        if self._on and now - self._last >= 0.2:
+            self._last = now
+            self.shown = True
+            percent = 100 * done // self.total
+            sys.stderr.write(f"\r{self.what}: {percent}% ({self.unit(done)} of {self.unit(self.total)})")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        """Clear the line, so what follows starts clean."""
+        if self.shown:
+            self.shown = False
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -1,0 +1,106 @@
+"""`tether media check` (R13): bitrate, download speed needed, keyframe interval, and a fix that works."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from runtime.media.playback import check_playback, parse_rate
+from tether.cli.main import main
+from tether.errors import InputError
+
+Capture = pytest.CaptureFixture[str]
+
+
+def test_keyframes_every_10_frames_play_smoothly(media: dict[str, Path]) -> None:
+    found = check_playback(str(media["clip.mp4"]))
+    assert (found.frames, found.keyframes, found.keyframe_interval) == (100, 10, 10)
+    assert (found.width, found.height, found.fps, found.codec) == (320, 240, 25.0, "h264")
+    assert found.bitrate == pytest.approx(media["clip.mp4"].stat().st_size * 8 / found.duration, rel=0.02)
+    assert found.speed_needed == (3 * found.bitrate, 4 * found.bitrate)
+    assert found.smooth and found.fix() is None
+
+
+def test_keyframes_every_60_frames_fall_short_and_the_fix_works(media: dict[str, Path], tmp_path: Path) -> None:
+    source = tmp_path / "long-gop.mp4"
+    source.write_bytes(media["long-gop.mp4"].read_bytes())
+    found = check_playback(str(source))
+    assert (found.frames, found.keyframes, found.keyframe_interval) == (120, 2, 60)
+    assert not found.keyframes_ok and found.bandwidth_ok is None
+    fix = found.fix()
+    assert fix is not None and " -g 50 " in fix and fix.endswith(str(tmp_path / "long-gop-smooth.mp4"))
+    program, *args = shlex.split(fix)
+    subprocess.run([program, "-v", "error", *args], check=True)
+    fixed = check_playback(str(tmp_path / "long-gop-smooth.mp4"))
+    assert fixed.frames == 120 and fixed.keyframe_interval <= 50 and fixed.smooth
+
+
+def test_bandwidth_below_three_times_the_bitrate_asks_for_a_lower_bitrate(media: dict[str, Path]) -> None:
+    clip = str(media["clip.mp4"])
+    bitrate = check_playback(clip).bitrate
+    assert check_playback(clip, bandwidth=3 * bitrate).bandwidth_ok is True
+    slow = check_playback(clip, bandwidth=2 * bitrate)
+    assert slow.bandwidth_ok is False and not slow.smooth
+    target = max((2 * bitrate / 4 - slow.audio_bitrate) / 1000, 50)
+    assert f"-b:v {target:.0f}k -maxrate {target:.0f}k" in (slow.fix() or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "bits"),
+    [("40Mbps", 40e6), ("500 kbps", 5e5), ("1.5Gbit/s", 1.5e9), ("100bps", 100), ("40mbps", 40e6)],
+)
+def test_parse_rate(text: str, bits: float) -> None:
+    assert parse_rate(text) == bits
+
+
+@pytest.mark.parametrize("text", ["fast", "0Mbps", "40MB/s", "40", "-1Mbps"])
+def test_parse_rate_refuses(text: str) -> None:
+    with pytest.raises(InputError, match="expected a rate such as 40Mbps"):
+        parse_rate(text)
+
+
+def test_cli_smooth_video_exits_0(media: dict[str, Path], capsys: Capture) -> None:
+    assert main(["media", "check", str(media["clip.mp4"]), "--bandwidth", "40Mbps"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"{media['clip.mp4']}: h264 320x240, 25 fps, 4 s, 100 frames"
+    assert out[3] == "  bandwidth 40 Mbps: enough"
+    assert out[4] == "  keyframe interval: 10 frames at most (10 keyframes): ok"
+    assert out[-1] == "  plays smoothly"
+
+
+def test_cli_short_video_exits_1_with_the_fix(media: dict[str, Path], capsys: Capture) -> None:
+    assert main(["media", "check", str(media["long-gop.mp4"])]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert "  keyframe interval: 60 frames at most (2 keyframes): too long: aim for 50 or fewer" in out
+    assert out[-1].startswith(f"  fix: ffmpeg -i {media['long-gop.mp4']} -c:v libx264")
+
+
+def test_cli_json(media: dict[str, Path], capsys: Capture) -> None:
+    assert main(["media", "check", "-o", "json", str(media["long-gop.mp4"]), "--bandwidth", "1Gbps"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["keyframe_interval"], report["keyframes_ok"], report["bandwidth_ok"]) == (60, False, True)
+    assert report["fix"].startswith("ffmpeg ")
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "said"),
+    [
+        ("pic.png", [], "pic.png: not a video (it would be registered in images)"),
+        ("bad.mp4", [], "bad.mp4: not a media file ffprobe can read"),
+        ("clip.mp4", ["--bandwidth", "fast"], "bandwidth 'fast': expected a rate such as 40Mbps"),
+    ],
+)
+def test_cli_bad_input_exits_2(media: dict[str, Path], capsys: Capture, name: str, args: list[str], said: str) -> None:
+    assert main(["media", "check", str(media[name]), *args]) == 2
+    err = capsys.readouterr().err
+    assert said in err and len(err.splitlines()) == 1
+
+
+def test_help_has_an_example(capsys: Capture) -> None:
+    with pytest.raises(SystemExit):
+        main(["media", "check", "--help"])
+    assert "tether media check clip.mp4 --bandwidth 40Mbps" in capsys.readouterr().out
