@@ -1,4 +1,4 @@
-"""The runtime the platform imports: roles, listing, change review (and later signing, manifests).
+"""The runtime the platform imports: roles, listing, change review, URL signing, registration files.
 
 ``from runtime import Runtime`` is the entry point. It is imported on first use, so importing a
 light submodule (``runtime.manifest.structs``) does not pay for pydantic and the spec model.

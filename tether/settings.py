@@ -1,0 +1,112 @@
+"""Where each provider's API is and which credentials to use: the environment, optionally from a file.
+
+Shared by drift detection and URL signing, so both reach the same stores with the same credentials.
+
+Credentials come from each SDK's standard chain. Two kinds of variable are tether's own:
+``TETHER_ENDPOINT_<PROVIDER>=URL`` sends a provider's calls elsewhere (an S3-compatible store, a
+local stand-in), and ``TETHER_PROFILE_<PROVIDER>=NAME`` picks an AWS-config profile for one
+S3-family provider when AWS and OTC keys differ. ``tether sandbox`` writes such a file,
+``.tether/sandbox.env``; ``--env-file`` reads one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.errors import InputError
+
+ENDPOINT_PREFIX = "TETHER_ENDPOINT_"
+PROFILE_PREFIX = "TETHER_PROFILE_"
+TARGETS = {
+    "AWS": "aws",
+    "AWS_IAM": "aws-iam",
+    "OTC": "otc",
+    "S3_COMPATIBLE": "s3-compatible",
+    "GCP": "gcp",
+    "AZURE": "azure",
+    "AZURE_MANAGEMENT": "azure-management",
+}
+"""Variable suffix -> what it points at. AWS_IAM is the IAM API when it is not where AWS's S3 is (the sandbox
+keeps buckets in SeaweedFS and roles in moto); AZURE is the blob service (an emulator's path-style base URL);
+AZURE_MANAGEMENT is Azure Resource Manager."""
+
+_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
+_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The variables a scan or a signer uses: the process environment overlaid with an env file."""
+
+    env: Mapping[str, str] = field(default_factory=dict)
+    endpoints: Mapping[str, str] = field(default_factory=dict)
+    """Target (``aws``, ``aws-iam``, ``otc``, ``s3-compatible``, ``gcp``, ``azure``, ``azure-management``) -> URL."""
+
+    def endpoint(self, target: str) -> str | None:
+        """The overridden endpoint of ``target``, or None for the provider's own."""
+        return self.endpoints.get(target)
+
+    def get(self, name: str) -> str | None:
+        """One variable (env file first, then the process environment)."""
+        return self.env.get(name)
+
+
+def _unquote(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value.split(" #", 1)[0].rstrip()
+
+
+def read_env_file(path: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``KEY=VALUE`` lines (``export``, quotes and ``#`` comments allowed), and where each was set.
+
+    Bad lines are input errors naming the file and line.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read: {error}") from None
+    values, where = {}, {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _LINE.match(stripped)
+        if not match:
+            raise InputError(f"{path}:{number}: expected KEY=VALUE, got {stripped[:60]!r}")
+        values[match[1]] = _unquote(match[2])
+        where[match[1]] = f"{path}:{number}"
+    return values, where
+
+
+def _endpoints(env: Mapping[str, str], origin: Mapping[str, str]) -> dict[str, str]:
+    endpoints = {}
+    for name, value in env.items():
+        if not name.startswith(ENDPOINT_PREFIX):
+            continue
+        suffix = name.removeprefix(ENDPOINT_PREFIX)
+        where = origin.get(name, "environment")
+        if suffix not in TARGETS:
+            known = ", ".join(ENDPOINT_PREFIX + k for k in TARGETS)
+            raise InputError(f"{where}: {name}: unknown endpoint variable (known: {known})")
+        if not _URL.match(value):
+            raise InputError(f"{where}: {name}: expected a URL such as http://127.0.0.1:8333, got {value!r}")
+        endpoints[TARGETS[suffix]] = value.rstrip("/")
+    return endpoints
+
+
+def load_settings(env_file: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from ``environ`` (default: the process environment) and the optional env file."""
+    env = dict(os.environ if environ is None else environ)
+    origin: dict[str, str] = {}
+    if env_file:
+        from_file, origin = read_env_file(env_file)
+        env.update(from_file)
+    return Settings(env=env, endpoints=_endpoints(env, origin))

@@ -1,0 +1,143 @@
+"""Azurite: the Azure Blob API with real Shared Key and SAS checks, standing in for Azure Storage.
+
+Installed by npm from the repository's package.json (``npm install``); run as ``azurite-blob`` on loopback.
+Telemetry is switched off (nothing may leave the machine) and the account always comes from the first path
+segment, so URLs look like ``http://127.0.0.1:PORT/ACCOUNT/CONTAINER/BLOB`` whatever host name is used.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tether.standins import ports, process
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV_ACCOUNT = "devstoreaccount1"
+DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+"""Azurite's well-known development account: public, documented, and accepted by nothing but emulators."""
+
+
+def azurite_binary(root: Path = ROOT) -> Path:
+    """``azurite-blob`` as ``npm install`` placed it under the repository's node_modules."""
+    binary = root / "node_modules" / ".bin" / "azurite-blob"
+    if not binary.exists():
+        raise process.StandinError(f"Azurite is not installed: run `npm install` in {root}")
+    return binary
+
+
+@dataclass(frozen=True)
+class AzuriteHandle:
+    """A running Azurite: the account URL and the shared key it accepts."""
+
+    endpoint_url: str
+    account_name: str
+    account_key: str = field(repr=False)
+    port: int
+    running: process.Running
+
+    @property
+    def connection_string(self) -> str:
+        return (
+            f"DefaultEndpointsProtocol=http;AccountName={self.account_name};"
+            f"AccountKey={self.account_key};BlobEndpoint={self.endpoint_url};"
+        )
+
+
+def command(binary: Path, workdir: Path, port: int) -> list[str]:
+    return [
+        str(binary),
+        "--silent",
+        "--location",
+        str(workdir / "data"),
+        "--blobHost",
+        ports.HOST,
+        "--blobPort",
+        str(port),
+        "--skipApiVersionCheck",
+        "--disableTelemetry",
+        "--disableProductStyleUrl",
+    ]
+
+
+def service_properties_probe(endpoint_url: str, account_name: str, account_key: str) -> Callable[[], bool]:
+    """Readiness: a Shared Key-signed Get Blob Service Properties answers (the account is loaded)."""
+    from azure.storage.blob import BlobServiceClient
+
+    client = BlobServiceClient(
+        endpoint_url,
+        credential={"account_name": account_name, "account_key": account_key},
+        retry_total=0,
+        connection_timeout=1,
+        read_timeout=5,
+    )
+
+    def probe() -> bool:
+        try:
+            client.get_service_properties()
+        except Exception:  # connection refused while node starts: not ready yet
+            return False
+        return True
+
+    return probe
+
+
+class Azurite(process.Standin[AzuriteHandle]):
+    """Start and stop one Azurite blob service; usable as ``with Azurite(dir) as handle:``.
+
+    The account defaults to the well-known development account; another name and key are passed to Azurite
+    through ``AZURITE_ACCOUNTS``, and so are ``more_accounts``, which share the key (a spec names its own storage
+    accounts, and Azurite takes the account from the URL path). Like every stand-in, the server outlives this
+    object until ``stop()`` and can be stopped from elsewhere with ``process.terminate(handle.running)``.
+    A free port is picked (again if another process wins it) unless ``port`` fixes it.
+    """
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        account_name: str = DEV_ACCOUNT,
+        account_key: str = DEV_KEY,
+        more_accounts: Sequence[str] = (),
+        port: int | None = None,
+        binary: Path | None = None,
+        ready_timeout: float = 60.0,
+        stop_timeout: float = 5.0,
+    ) -> None:
+        self.workdir = workdir
+        self.account_name = account_name
+        self._account_key = account_key
+        self.accounts = list(dict.fromkeys([account_name, *more_accounts]))
+        self.port = port
+        self.binary = binary
+        self.ready_timeout = ready_timeout
+        self.stop_timeout = stop_timeout
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.handle: AzuriteHandle | None = None
+
+    def start(self) -> AzuriteHandle:
+        binary = self.binary or azurite_binary()
+        (self.workdir / "data").mkdir(parents=True, exist_ok=True)
+
+        def attempt() -> AzuriteHandle:
+            port = self.port or ports.free_port()
+            endpoint = f"http://{ports.HOST}:{port}/{self.account_name}"
+            self._proc, running = process.start(
+                command(binary, self.workdir, port),
+                service_properties_probe(endpoint, self.account_name, self._account_key),
+                name="Azurite",
+                log=self.workdir / "azurite.log",
+                timeout=self.ready_timeout,
+                env={"AZURITE_ACCOUNTS": ";".join(f"{name}:{self._account_key}" for name in self.accounts)},
+            )
+            return AzuriteHandle(endpoint, self.account_name, self._account_key, port, running)
+
+        self.handle = attempt() if self.port else process.retry_port_races(attempt)
+        return self.handle
+
+    def stop(self) -> None:
+        if self.handle is not None:
+            process.terminate(self.handle.running, timeout=self.stop_timeout, proc=self._proc)
+            self.handle = self._proc = None
