@@ -1,0 +1,122 @@
+"""GCS readers against recorded JSON API answers served locally (the real client, an overridden endpoint)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tether.drift import Clients, RetryPolicy, ScanOptions, report, scan
+from tether.settings import load_settings
+from tether.spec import LoadedSpec, load_spec
+
+from .replay import Replay, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+RECORDED = Path(__file__).parent / "recorded" / "gcs"
+BUCKET = "/storage/v1/b/acme-vision-dev-retail-images"
+READER = "/v1/projects/acme-vision-dev/serviceAccounts/annotate-reader@acme-vision-dev.iam.gserviceaccount.com:getIamPolicy"
+
+
+def recorded(name: str) -> Any:
+    return json.loads((RECORDED / name).read_text())
+
+
+@pytest.fixture
+def gcs() -> Iterator[Replay]:
+    replay = Replay()
+    replay.routes = {
+        ("GET", BUCKET): (200, recorded("bucket.json")),
+        ("GET", f"{BUCKET}/iam"): (200, recorded("bucket-iam.json")),
+        ("POST", READER): (200, recorded("reader-iam.json")),
+    }
+    with serve(replay):
+        yield replay
+
+
+@pytest.fixture(scope="module")
+def dev() -> LoadedSpec:
+    return load_spec(str(ROOT / "stacks/dev/integrations.yaml"))
+
+
+def drift(dev: LoadedSpec, replay: Replay) -> dict[str, Any]:
+    settings = load_settings(environ={"TETHER_ENDPOINT_GCP": replay.url})
+    results = scan(
+        dev.spec, Clients(settings, timeout=5), ["retail-images"],
+        ScanOptions(retry=RetryPolicy(attempts=3, sleep=lambda _: None)),
+    )
+    return report.build(dev, results)["integrations"][0]  # type: ignore[no-any-return]
+
+
+def edit(replay: Replay, path: str, method: str = "GET") -> Any:
+    """A copy of a recorded answer to change, installed in place of the original."""
+    body = copy.deepcopy(replay.routes[(method, path)][1])
+    replay.routes[(method, path)] = (200, body)
+    return body
+
+
+def test_recorded_desired_state_is_in_sync(dev: LoadedSpec, gcs: Replay) -> None:
+    entry = drift(dev, gcs)
+    assert (entry["status"], entry["differences"], entry["unreadable"]) == ("in_sync", [], [])
+    assert sorted(set(gcs.seen)) == [("GET", BUCKET), ("GET", f"{BUCKET}/iam"), ("POST", READER)]
+
+
+def test_widened_cors_and_public_access_prevention_off(dev: LoadedSpec, gcs: Replay) -> None:
+    bucket = edit(gcs, BUCKET)
+    bucket["cors"][0]["origin"] = ["*"]
+    bucket["iamConfiguration"]["publicAccessPrevention"] = "inherited"
+    entry = drift(dev, gcs)
+    assert entry["status"] == "drifted"
+    assert [(d["path"], d["kind"], d["expected"], d["actual"], d["severity"]) for d in entry["differences"]] == [
+        ("cors[0].origin", "changed", ["https://app.annotate.example.com"], ["*"], "critical"),
+        ("iamConfiguration.publicAccessPrevention", "changed", "enforced", "inherited", "critical"),
+    ]
+    # retail-images has no cors block: the finding points at the integration (its "- name:" line)
+    integration = dev.source.locate(("integrations", dev.spec.integrations.index(dev.spec.integration("retail-images"))))
+    assert entry["differences"][0]["spec"] == f"{dev.file}:{integration.line}"
+
+
+def test_extra_public_binding_and_extra_signer(dev: LoadedSpec, gcs: Replay) -> None:
+    edit(gcs, f"{BUCKET}/iam")["bindings"].append({"role": "roles/storage.objectViewer", "members": ["allUsers"]})
+    edit(gcs, READER, "POST")["bindings"][0]["members"].append("user:mallory@example.net")
+    entry = drift(dev, gcs)
+    assert [(d["path"], d["kind"], d["actual"], d["severity"]) for d in entry["differences"]] == [
+        ("iam.bindings[roles/storage.objectViewer]", "extra",
+         {"role": "roles/storage.objectViewer", "member": "allUsers"}, "critical"),
+        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator]", "extra",
+         {"role": "roles/iam.serviceAccountTokenCreator", "member": "user:mallory@example.net"}, "high"),
+    ]
+
+
+def test_deleted_cors_and_uniform_access_off(dev: LoadedSpec, gcs: Replay) -> None:
+    bucket = edit(gcs, BUCKET)
+    del bucket["cors"]
+    bucket["iamConfiguration"]["uniformBucketLevelAccess"] = {"enabled": False}
+    entry = drift(dev, gcs)
+    assert [(d["path"], d["kind"], d["severity"]) for d in entry["differences"]] == [
+        ("cors[0]", "missing", "high"), ("iamConfiguration.uniformBucketLevelAccess.enabled", "changed", "high")
+    ]
+
+
+def test_429_and_503_are_retried(dev: LoadedSpec, gcs: Replay) -> None:
+    gcs.queued[("GET", BUCKET)].extend([(429, {"error": {"code": 429, "message": "rate"}}),
+                                        (503, {"error": {"code": 503, "message": "backend"}})])
+    entry = drift(dev, gcs)
+    assert (entry["status"], entry["retries"]) == ("in_sync", 2)
+    assert gcs.seen.count(("GET", BUCKET)) == 3
+
+
+def test_denied_policy_is_unreadable_bucket_gone_is_missing(dev: LoadedSpec, gcs: Replay) -> None:
+    gcs.routes[("GET", f"{BUCKET}/iam")] = (403, {"error": {"code": 403, "message": "drift@ does not have storage.buckets.getIamPolicy"}})
+    entry = drift(dev, gcs)
+    assert entry["status"] == "unreadable"
+    assert entry["unreadable"] == [{"resource": "bindings", "reason": "access_denied", "attempts": 1,
+                                    "detail": "403 GET " + gcs.url + BUCKET + "/iam?optionsRequestedPolicyVersion=3&prettyPrint=false: drift@ does not have storage.buckets.getIamPolicy"}]
+    del gcs.routes[("GET", BUCKET)]
+    entry = drift(dev, gcs)
+    assert entry["status"] == "missing"
+    assert [(d["path"], d["kind"]) for d in entry["differences"]] == [("bucket", "missing")]

@@ -1,0 +1,72 @@
+"""IAM bindings (GCS bucket and service-account policies) compared member by member.
+
+Bindings are flattened to (role, member, condition) so an added member is one finding, not a
+changed list. The legacy convenience members every bucket is created with are not tether's to manage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from tether.drift.model import Difference
+from tether.problems import Path
+
+Binding = dict[str, Any]
+PUBLIC = frozenset({"allUsers", "allAuthenticatedUsers"})
+_CONVENIENCE = ("projectOwner:", "projectEditor:", "projectViewer:")
+
+
+def flatten(bindings: Iterable[Binding]) -> list[Binding]:
+    """One entry per member, in the desired state's shape (``member``, optional ``condition``)."""
+    out = []
+    for binding in bindings:
+        for member in sorted(binding.get("members", [])):
+            if binding["role"].startswith("roles/storage.legacy") and member.startswith(_CONVENIENCE):
+                continue
+            entry: Binding = {"role": binding["role"], "member": member}
+            if binding.get("condition"):
+                entry["condition"] = binding["condition"]
+            out.append(entry)
+    return out
+
+
+def _expression(binding: Binding) -> str | None:
+    condition = binding.get("condition")
+    return " ".join(str(condition["expression"]).split()) if condition else None
+
+
+def compare(where: str, desired: Iterable[Binding], live: Iterable[Binding], spec_path: Path = ()) -> list[Difference]:
+    """Missing grants break the integration; extra ones widen who can read, public ones are critical."""
+    left = list(live)
+    differences = []
+    for want in desired:
+        same = [b for b in left if b["role"] == want["role"] and b["member"] == want["member"]]
+        exact = [b for b in same if _expression(b) == _expression(want)]
+        path = f"{where}[{want['role']}]"
+        if exact:
+            left.remove(exact[0])
+        elif same:
+            left.remove(same[0])
+            wider = same[0].get("condition") is None
+            differences.append(
+                Difference(
+                    path, "changed", want, same[0], "high" if wider else "medium",
+                    "the grant's condition was removed: it covers every object" if wider
+                    else "the grant's condition was edited", spec_path,
+                )
+            )
+        else:
+            differences.append(
+                Difference(path, "missing", want, None, "medium", "a grant the platform needs is gone", spec_path)
+            )
+    for extra in left:
+        public = extra["member"] in PUBLIC
+        differences.append(
+            Difference(
+                f"{where}[{extra['role']}]", "extra", None, extra, "critical" if public else "high",
+                f"public grant: {extra['member']} has {extra['role']}" if public
+                else f"an unmanaged grant: {extra['member']} has {extra['role']}",
+            )
+        )
+    return differences

@@ -1,0 +1,170 @@
+"""SDK clients for each provider, built once per endpoint and shared by concurrent scans.
+
+SDK retries are off (tether retries, see :mod:`tether.drift.calls`) and every call has the same
+connect/read timeout. SDKs are imported on first use so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from tether.desired import S3Desired
+from tether.drift.model import Failure, NotChecked
+from tether.settings import PROFILE_PREFIX, Settings
+
+T = TypeVar("T")
+AZURE_MANAGEMENT = "https://management.azure.com"
+
+
+@dataclass(frozen=True)
+class Management:
+    """Azure Resource Manager clients for one subscription."""
+
+    storage: Any
+    authorization: Any
+    subscription: str
+
+
+class Clients:
+    """A cache of SDK clients keyed by what makes them differ (provider, region, endpoint, account)."""
+
+    def __init__(self, settings: Settings, timeout: float = 10.0, pool: int = 10) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self.pool = pool
+        self._lock = threading.RLock()  # builders nest (a blob client needs the token)
+        self._cache: dict[tuple[str, ...], Any] = {}
+
+    def _cached(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = build()
+            built: T = self._cache[key]
+            return built
+
+    # S3 family -----------------------------------------------------------------------------
+    def _boto_session(self, provider: str) -> Any:
+        import boto3
+
+        env = self.settings
+        profile = env.get(PROFILE_PREFIX + provider.upper().replace("-", "_"))
+        if profile:
+            return boto3.session.Session(profile_name=profile)
+        return boto3.session.Session(
+            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
+            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
+            aws_session_token=env.get("AWS_SESSION_TOKEN"),
+        )
+
+    def _boto(self, service: str, provider: str, region: str, endpoint: str | None, path_style: bool) -> Any:
+        from botocore.config import Config
+
+        config = Config(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            max_pool_connections=self.pool,
+            s3={"addressing_style": "path" if path_style else "auto"},
+            # Stores other than AWS often reject the newer default checksums (see the Pulumi notes).
+            request_checksum_calculation="when_supported" if provider == "aws" else "when_required",
+            response_checksum_validation="when_supported" if provider == "aws" else "when_required",
+        )
+        return self._boto_session(provider).client(
+            service,
+            region_name=region,
+            endpoint_url=endpoint,
+            verify=self.settings.get("AWS_CA_BUNDLE"),
+            config=config,
+        )
+
+    def s3(self, desired: S3Desired) -> Any:
+        """The S3 client for a bucket's provider, region and endpoint."""
+        override = self.settings.endpoint(desired.provider)
+        endpoint = override or desired.endpoint
+        path_style = desired.path_style or override is not None
+        key = ("s3", desired.provider, desired.region, endpoint or "", str(path_style))
+        return self._cached(key, lambda: self._boto("s3", desired.provider, desired.region, endpoint, path_style))
+
+    def iam(self, provider: str = "aws") -> Any:
+        """The IAM client (global): at TETHER_ENDPOINT_AWS_IAM if set, else where the provider's S3 override is."""
+        endpoint = self.settings.endpoint(f"{provider}-iam") or self.settings.endpoint(provider)
+        return self._cached(("iam", provider), lambda: self._boto("iam", provider, "us-east-1", endpoint, False))
+
+    # Azure ----------------------------------------------------------------------------------
+    def _azure_token(self) -> Any:
+        def build() -> Any:
+            from azure.identity import DefaultAzureCredential
+
+            return DefaultAzureCredential()
+
+        return self._cached(("azure-token",), build)
+
+    def blob_service(self, account: str) -> Any:
+        """The blob service of a storage account: shared key from AZURE_STORAGE_KEY, else Entra ID."""
+
+        def build() -> Any:
+            from azure.core.credentials import AzureNamedKeyCredential
+            from azure.storage.blob import BlobServiceClient
+
+            override = self.settings.endpoint("azure")
+            url = f"{override}/{account}" if override else f"https://{account}.blob.core.windows.net"
+            key = self.settings.get("AZURE_STORAGE_KEY")
+            credential = AzureNamedKeyCredential(account, key) if key else self._azure_token()
+            return BlobServiceClient(
+                url, credential=credential, retry_total=0, connection_timeout=self.timeout, read_timeout=self.timeout
+            )
+
+        return self._cached(("blob", account), build)
+
+    def management(self) -> Management | NotChecked | Failure:
+        """Resource Manager clients, or why the management plane cannot be read here."""
+        base = self.settings.endpoint("azure-management")
+        if base is None and self.settings.endpoint("azure") is not None:
+            return NotChecked("management", "the blob endpoint is an emulator, which has no management plane")
+        subscription = self.settings.get("AZURE_SUBSCRIPTION_ID")
+        if not subscription:
+            return Failure("credentials", "AZURE_SUBSCRIPTION_ID is not set: the management plane needs it")
+
+        def build() -> Management:
+            from azure.mgmt.authorization import AuthorizationManagementClient
+            from azure.mgmt.storage import StorageManagementClient
+
+            token, url, timeout = self._azure_token(), base or AZURE_MANAGEMENT, self.timeout
+            return Management(
+                StorageManagementClient(
+                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
+                ),
+                AuthorizationManagementClient(
+                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
+                ),
+                subscription,
+            )
+
+        return self._cached(("arm", subscription), build)
+
+    # GCP ------------------------------------------------------------------------------------
+    def gcs(self, project: str) -> Any:
+        """A Cloud Storage client; an endpoint override is an emulator, used without credentials."""
+
+        def build() -> Any:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # google.api_core's Python-version notice
+                from google.auth.credentials import AnonymousCredentials
+                from google.cloud import storage
+
+            override = self.settings.endpoint("gcp")
+            if override:
+                return storage.Client(
+                    project=project, credentials=AnonymousCredentials(), client_options={"api_endpoint": override}
+                )
+            return storage.Client(project=project)
+
+        return self._cached(("gcs", project), build)
+
+    def gcp_iam_endpoint(self) -> str:
+        """Where the IAM API (service account policies) is: the emulator, or Google's."""
+        return self.settings.endpoint("gcp") or "https://iam.googleapis.com"

@@ -1,0 +1,85 @@
+"""Read a Cloud Storage bucket through the JSON API (google-cloud-storage), read-only.
+
+One bucket GET gives CORS, uniform access and public access prevention; the bucket's IAM policy
+(version 3, to see conditions) and the reader service account's IAM policy follow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tether.desired import GcsDesired
+from tether.drift import bindings
+from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.clients import Clients
+from tether.drift.model import Observed
+
+_REASONS = {401: "credentials", 403: "access_denied", 404: "not_found", 429: "throttled"}
+
+
+def classify(error: BaseException) -> Classified | None:
+    """What a google-cloud / requests exception means: 429, 5xx, timeouts and lost connections are transient."""
+    import requests
+    from google.api_core import exceptions as api
+    from google.auth import exceptions as auth
+
+    if isinstance(error, api.GoogleAPICallError):
+        status = int(error.code or 0)
+        code = type(error).__name__
+        detail = f"{status} {error.message}"
+        if status >= 500:
+            return Classified("server_error", True, code, detail)
+        reason = _REASONS.get(status, "error")
+        return Classified(reason, reason == "throttled", code, detail)  # type: ignore[arg-type]
+    if isinstance(error, requests.Timeout):
+        return Classified("timeout", True, "", str(error))
+    if isinstance(error, requests.ConnectionError):
+        return Classified("unreachable", True, "", str(error))
+    if isinstance(error, auth.GoogleAuthError):
+        return Classified("credentials", False, "", str(error))
+    return None
+
+
+def _service_account_policy(clients: Clients, client: Any, project: str, email: str) -> list[dict[str, Any]]:
+    from google.api_core import exceptions as api
+
+    url = f"{clients.gcp_iam_endpoint()}/v1/projects/{project}/serviceAccounts/{email}:getIamPolicy"
+    answer = client._http.post(url, json={"options": {"requestedPolicyVersion": 3}}, timeout=clients.timeout)
+    if answer.status_code >= 400:
+        raise api.from_http_response(answer)
+    return bindings.flatten(answer.json().get("bindings", []))
+
+
+def read_gcs(desired: GcsDesired, clients: Clients, call: Caller) -> Observed:
+    """The live state of one GCS integration, as far as it could be read."""
+    reading = Reading(call, gone={"NotFound"}, what=f"bucket {desired.bucket}")
+    timeout = clients.timeout
+    found: list[Any] = []
+
+    def settings() -> dict[str, Any]:
+        client = call(clients.gcs, desired.project)
+        found.append(call(client.get_bucket, desired.bucket, timeout=timeout, retry=None))
+        return {
+            "cors": found[0].cors,
+            "uniform_bucket_level_access": found[0].iam_configuration.uniform_bucket_level_access_enabled,
+            "public_access_prevention": found[0].iam_configuration.public_access_prevention,
+        }
+
+    reading.read("bucket", settings)
+    observed = reading.observed
+    observed.values.update(observed.values.pop("bucket", None) or {})
+    if found:
+        reading.read(
+            "bindings",
+            lambda: bindings.flatten(
+                call(found[0].get_iam_policy, requested_policy_version=3, timeout=timeout, retry=None).bindings
+            ),
+        )
+    if desired.reader_email:
+        email = desired.reader_email
+
+        def signer() -> list[dict[str, Any]]:
+            return _service_account_policy(clients, call(clients.gcs, desired.project), desired.project, email)
+
+        reading.read("signer_bindings", signer, absent={"NotFound"})
+    return observed

@@ -1,0 +1,168 @@
+"""The drift report: one stable JSON document, and the text and Markdown views of it.
+
+The JSON shape is for machines (sorted keys, spec order, differences most severe first); the
+Markdown is ready to be the body of the issue a nightly job opens.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from tether.cli.formatting import markdown_table
+from tether.drift.model import SEVERITIES, STATUSES, IntegrationResult
+from tether.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
+from tether.spec import LoadedSpec
+
+REPORT_VERSION = 1
+
+
+def _where(loaded: LoadedSpec, path: tuple[str | int, ...]) -> str:
+    location = loaded.source.locate(path)
+    return f"{location.file}:{location.line}"
+
+
+def build(loaded: LoadedSpec, results: list[IntegrationResult]) -> dict[str, Any]:
+    """The report document: a summary block and one entry per integration."""
+    statuses = Counter(result.status for result in results)
+    severities = Counter(d.severity for result in results for d in result.differences)
+    integrations = []
+    for result in results:
+        base = ("integrations", result.index)
+        differences = sorted(result.differences, key=lambda d: (SEVERITIES.index(d.severity), d.path))
+        integrations.append(
+            {
+                "name": result.name,
+                "provider": result.provider,
+                "resource": result.resource,
+                "status": result.status,
+                "spec": _where(loaded, base),
+                "retries": result.retries,
+                "differences": [
+                    {
+                        "path": d.path,
+                        "kind": d.kind,
+                        "expected": d.expected,
+                        "actual": d.actual,
+                        "severity": d.severity,
+                        "meaning": d.meaning,
+                        "spec": _where(loaded, (*base, *d.spec_path)),
+                    }
+                    for d in differences
+                ],
+                "unreadable": [
+                    {
+                        "resource": u.resource,
+                        "reason": u.failure.reason,
+                        "detail": u.failure.detail,
+                        "attempts": u.failure.attempts,
+                    }
+                    for u in result.unreadable
+                ],
+                "not_checked": [{"resource": n.resource, "why": n.why} for n in result.not_checked],
+            }
+        )
+    return {
+        "version": REPORT_VERSION,
+        "spec": loaded.file,
+        "summary": {
+            "integrations": len(results),
+            **{status: statuses.get(status, 0) for status in STATUSES},
+            "differences": sum(severities.values()),
+            "severity": {severity: severities.get(severity, 0) for severity in SEVERITIES},
+        },
+        "integrations": integrations,
+    }
+
+
+def exit_code(report: dict[str, Any]) -> int:
+    """3 when anything could not be read (the verdict is incomplete), else 1 on any drift, else 0."""
+    summary = report["summary"]
+    if summary["unreadable"]:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if summary["drifted"] or summary["missing"] else EXIT_OK
+
+
+def _value(value: Any) -> str:
+    return "—" if value is None else json.dumps(value, sort_keys=True, separators=(", ", ": "))
+
+
+def _headline(report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    counts = ", ".join(f"{summary[s]} {s.replace('_', ' ')}" for s in STATUSES)
+    severity = ", ".join(f"{n} {s}" for s, n in summary["severity"].items() if n)
+    total = summary["integrations"]
+    return f"{total} integration{'s' * (total != 1)}: {counts}" + (f"; differences: {severity}" if severity else "")
+
+
+def _attempts(item: dict[str, Any]) -> str:
+    count = item["attempts"]
+    return "not tried" if count == 0 else f"after {count} attempt{'s' * (count != 1)}"
+
+
+def text(report: dict[str, Any]) -> str:
+    """For terminals and CI logs."""
+    lines = [f"{report['spec']}: {_headline(report)}"]
+    for entry in report["integrations"]:
+        retried = f", {entry['retries']} retried calls" if entry["retries"] else ""
+        lines.append(f"{entry['name']} ({entry['provider']} {entry['resource']}): {entry['status']}{retried}")
+        for d in entry["differences"]:
+            lines.append(f"  {d['severity']:<8} {d['kind']:<7} {d['path']}  ({d['spec']})")
+            lines.append(f"           {d['meaning']}")
+            lines.append(f"           expected {_value(d['expected'])}")
+            lines.append(f"           actual   {_value(d['actual'])}")
+        for u in entry["unreadable"]:
+            lines.append(f"  unreadable {u['resource']}: {u['reason']} ({_attempts(u)}): {u['detail']}")
+        for n in entry["not_checked"]:
+            lines.append(f"  not checked {n['resource']}: {n['why']}")
+    return "\n".join(lines)
+
+
+def _code(value: Any) -> str:
+    return f"`{_value(value)}`" if value is not None else "—"
+
+
+def markdown(report: dict[str, Any]) -> str:
+    """An issue body: what drifted, how bad, where the spec declares it, and how to fix it."""
+    parts = [
+        f"## Drift report for `{report['spec']}`",
+        f"**{_headline(report)}**",
+        markdown_table(
+            ["integration", "provider", "resource", "status", "critical", "high", "medium", "low"],
+            [
+                [
+                    e["name"], e["provider"], f"`{e['resource']}`", e["status"].replace("_", " "),
+                    *(sum(d["severity"] == s for d in e["differences"]) for s in SEVERITIES),
+                ]
+                for e in report["integrations"]
+            ],
+        ),
+    ]
+    for entry in report["integrations"]:
+        if entry["status"] == "in_sync" and not entry["not_checked"]:
+            continue
+        parts.append(f"### {entry['name']}: {entry['status'].replace('_', ' ')}")
+        if entry["differences"]:
+            parts.append(
+                markdown_table(
+                    ["severity", "kind", "path", "expected", "actual", "meaning", "spec"],
+                    [
+                        [d["severity"], d["kind"], f"`{d['path']}`", _code(d["expected"]), _code(d["actual"]),
+                         d["meaning"], f"`{d['spec']}`"]
+                        for d in entry["differences"]
+                    ],
+                )
+            )
+        parts += [
+            f"- could not read **{u['resource']}**: {u['reason'].replace('_', ' ')} ({_attempts(u)}): {u['detail']}"
+            for u in entry["unreadable"]
+        ]
+        parts += [f"- not checked: {n['resource']} ({n['why']})" for n in entry["not_checked"]]
+    parts.append(
+        "### How to fix\n"
+        "- The console change was a mistake: run `pulumi up` for the stack; it puts the spec's settings back.\n"
+        "- The console change was right: change the spec in a pull request so the next `pulumi up` keeps it.\n"
+        "- Unreadable: give the drift job's identity read access to the named resources, then re-run."
+    )
+    return "\n\n".join(parts) + "\n"
