@@ -19,14 +19,14 @@ $(STAMP): pyproject.toml package.json
 	@touch $(STAMP)
 
 demo: setup
-	$(VENV)/bin/tether validate stacks/*/integrations.yaml
+	$(VENV)/bin/tether demo
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
 pytest: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test: lint pytest
 

@@ -23,6 +23,8 @@ from pathlib import Path
 # This file is named like the package it measures: run as a script, its folder would shadow `components`.
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+from bench.ratios import report  # noqa: E402
+
 PLATFORM = """\
 version: 1
 organization: {name: acme, members: [ann@acme.ai]}
@@ -94,6 +96,14 @@ def main() -> None:
         if previous is not None:
             last_size, last_cpu = previous
             growth = f"x{cpu / last_cpu:.1f} for x{size / last_size:g} integrations"
+            linear = size / last_size
+            report(
+                "components",
+                f"CPU growth, {last_size} -> {size} integrations",
+                cpu / last_cpu,
+                f"~{linear:g}x (linear)",
+                cpu / last_cpu <= 2 * linear,
+            )
         print(f"{size:>12} {resources:>9} {wall:>8.3f} {cpu:>8.3f} {1000 * cpu / size:>18.2f}  {growth}")
         previous = (size, cpu)
 

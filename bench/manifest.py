@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # `bench.ratios` from the project root, when run as a script
+
+from bench.ratios import report as report_ratio  # noqa: E402
+
 SPEC = ROOT / "stacks/dev/integrations.yaml"
 INTEGRATION, USER = "traffic-video", "alice@acme-vision.ai"
 BASES = (
@@ -129,6 +133,10 @@ def report(count: int, size: int, results: dict[str, dict[str, Any]]) -> None:
         print(
             f"  streaming vs pydantic whole-file: {slow['seconds'] / fast['seconds']:.1f}x faster, "
             f"{slow['peak_mb'] / fast['peak_mb']:.0f}x less peak memory"
+        )
+        report_ratio("manifest", f"{count:,} items: streaming vs pydantic, speed", slow["seconds"] / fast["seconds"])
+        report_ratio(
+            "manifest", f"{count:,} items: streaming vs pydantic, peak memory", slow["peak_mb"] / fast["peak_mb"]
         )
     else:
         need = count * PYDANTIC_BYTES_PER_ITEM / 1e9

@@ -1,7 +1,8 @@
 """The `tether` command: one parser, one error convention, one place that turns failures into lines.
 
 Exit status: 0 success, 1 findings (denied change, policy violation, drift, bad manifest),
-2 bad input or usage, 3 could not read what it needed, 70 a bug in tether itself.
+2 bad input or usage, 3 could not read what it needed, 70 a bug in tether itself, 141 the
+reader of stdout went away.
 """
 
 from __future__ import annotations
@@ -15,10 +16,23 @@ from collections.abc import Sequence
 from tether.errors import EXIT_INPUT, SpecInvalid, TetherError
 
 EXIT_BUG = 70
+EXIT_PIPE = 141
+"""What a shell reports for a program killed by SIGPIPE (`tether list | head`)."""
 
 COMMANDS = (
     "validate",
     "schema",
+    "preview",
+    "lint",
+    "review",
+    "list",
+    "check-manifest",
+    "metadata",
+    "media",
+    "drift",
+    "sign",
+    "sandbox",
+    "demo",
 )
 """Command modules under tether.cli, in the order `--help` lists them."""
 
@@ -34,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The whole CLI; each command module adds its own subparser."""
     parser = _Parser(
         prog="tether",
-        description="Cloud storage integrations as code: validate, preview, lint, review, sign, check drift.",
+        description="Cloud storage integrations as code: validate, preview, lint, review, sign, check drift.\n"
+        "New here? `tether demo` shows every command working on local stand-ins.",
         epilog="Exit status: 0 ok, 1 findings, 2 bad input or usage, 3 could not read what was needed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -60,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TetherError as error:
         print(f"tether: error: {error}", file=sys.stderr)
         return error.exit_code
+    except BrokenPipeError:
+        # the reader went away: stop quietly, and keep Python's exit-time flush from failing again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE
     except KeyboardInterrupt:
         print("tether: interrupted", file=sys.stderr)
         return 130
