@@ -299,7 +299,7 @@ class EnvironmentCredentials:
 
     # Azure ---------------------------------------------------------------------------------
     def azure(self, target: AzureTarget, until: datetime) -> Lease[AzureKey]:
-        account_key = self._account_key(target.account)
+        account_key = self._account_key(target.account) if target.account_key else None
         if account_key is not None:
             return self._cached(
                 ("azure-key", target.account),

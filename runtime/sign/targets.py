@@ -56,6 +56,9 @@ class AzureTarget:
     account_url: str
     protocol: SasProtocol
     """``https`` (R11); ``https,http`` only for an http endpoint override, which is an emulator."""
+    account_key: bool
+    """May an account key sign: the spec's ``sas.mode: account-key``, or an emulator (which knows no other).
+    In user-delegation mode the account's shared-key access is off, so a key URL would not work there."""
 
 
 Target = S3Target | GcsTarget | AzureTarget
@@ -108,4 +111,5 @@ def _azure(integration: AzureIntegration, record: IntegrationRecord | None, sett
         container=container,
         account_url=url,
         protocol="https,http" if url.startswith("http://") else "https",
+        account_key=integration.sas.mode == "account-key" or override is not None,
     )

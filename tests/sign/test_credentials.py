@@ -32,7 +32,7 @@ def gcs(account: str | None = VECTOR_EMAIL, hmac_id: str | None = None) -> GcsTa
     return GcsTarget("retail-images", "acme-images", "https://storage.googleapis.com", account, hmac_id)
 
 
-AZURE = AzureTarget("calls", "acmecalls", "calls", "https://acmecalls.blob.core.windows.net", "https")
+AZURE = AzureTarget("calls", "acmecalls", "calls", "https://acmecalls.blob.core.windows.net", "https", True)
 
 
 def source(env: dict[str, str], **kwargs: Any) -> EnvironmentCredentials:
@@ -259,6 +259,17 @@ def test_user_delegation_key_when_no_account_key(monkeypatch: pytest.MonkeyPatch
     assert credentials.azure(AZURE, clock[0] + timedelta(days=1)) is lease  # covered
     assert credentials.azure(AZURE, clock[0] + timedelta(days=7)) is not lease
     assert len(asked) == 2
+
+
+def test_user_delegation_mode_never_signs_with_an_account_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shared-key access is off on such accounts: a key-signed URL would be refused by Azure."""
+    monkeypatch.setattr(
+        "azure.storage.blob.BlobServiceClient.get_user_delegation_key",
+        lambda self, start, expiry: FakeDelegationKey(start, expiry),
+    )
+    delegation_only = AzureTarget("calls", "acmecalls", "calls", "https://acmecalls.blob.core.windows.net", "https", False)
+    lease = source({"AZURE_STORAGE_KEY": AZURE_KEY}).azure(delegation_only, NOW + timedelta(days=1))
+    assert lease.value.account_key is None and lease.value.delegation_key is not None
 
 
 def test_no_azure_credentials_is_a_read_error(monkeypatch: pytest.MonkeyPatch) -> None:

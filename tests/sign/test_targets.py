@@ -121,7 +121,7 @@ def test_azure_is_read_only_https_only_for_one_blob() -> None:
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "acmecalls.blob.core.windows.net", "/calls/2026/03/call%201.wav")
     assert "&sp=r&spr=https&sv=" in url and "&sr=b&sig=" in url
     assert credentials.asked == [
-        AzureTarget("calls", "acmecalls", "calls", "https://acmecalls.blob.core.windows.net", "https")
+        AzureTarget("calls", "acmecalls", "calls", "https://acmecalls.blob.core.windows.net", "https", True)
     ]
 
 

@@ -16,8 +16,8 @@ role, GCS uniform access, public access prevention and IAM bindings, Azure accou
 settings, blob CORS, container access and role assignments. Each difference is missing (deleted in
 the console), changed or extra (added outside the spec), with a severity and the spec line.
 
-Credentials come from each SDK's standard chain. TETHER_ENDPOINT_<PROVIDER>=URL (AWS, OTC,
-S3_COMPATIBLE, GCP, AZURE, AZURE_MANAGEMENT) sends a provider's calls elsewhere, and
+Credentials come from each SDK's standard chain. TETHER_ENDPOINT_<PROVIDER>=URL (AWS, AWS_IAM,
+OTC, S3_COMPATIBLE, GCP, AZURE, AZURE_MANAGEMENT) sends a provider's calls elsewhere, and
 TETHER_PROFILE_<PROVIDER>=NAME picks an AWS-config profile for one S3-family provider; both may be
 set in the environment or in --env-file (tether sandbox writes .tether/sandbox.env).
 
