@@ -96,3 +96,15 @@ def test_a_missing_spec_is_bad_input(tmp_path: Path) -> None:
         code = main(["demo", "--spec", str(tmp_path / "nope.yaml"), "--state-dir", str(tmp_path)])
     assert code == 2
     assert "nope.yaml: no such file" in err.getvalue()
+
+
+def test_a_spec_the_steps_cannot_run_on_is_refused_before_anything_starts(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    text = (ROOT / "stacks/dev/integrations.yaml").read_text(encoding="utf-8")
+    other.write_text(text.replace("name: call-audio", "name: call-audio-2"), encoding="utf-8")
+    err = io.StringIO()
+    with redirect_stderr(err):
+        code = main(["demo", "--spec", str(other), "--state-dir", str(tmp_path / "state")])
+    assert code == 2
+    assert "the demo runs on the example dev stack" in err.getvalue() and "missing: call-audio" in err.getvalue()
+    assert not (tmp_path / "state").exists()

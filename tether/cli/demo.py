@@ -26,7 +26,8 @@ example:
   tether demo
   tether demo --keep --state-dir /tmp/tether-demo
 
-exit status: 0 every step behaved as shown, 1 some step did not, 2 bad usage.
+exit status: 0 every step behaved as shown, 1 some step did not, 2 bad usage or a spec other than
+the example dev stack (or a copy of it).
 """
 
 
@@ -60,7 +61,9 @@ def run(args: argparse.Namespace) -> int:
     if not spec.is_file():
         raise InputError(f"{spec}: no such file (run the demo from the project root, or pass --spec)")
     state = Path(args.state_dir)
-    steps = Demo(spec, state).steps(keep=args.keep)
+    demo = Demo(spec, state)
+    demo.check()
+    steps = demo.steps(keep=args.keep)
     runner = Runner(out=sys.stderr if args.output == "json" else sys.stdout)
     try:
         for number, step in enumerate(steps, start=1):

@@ -17,13 +17,16 @@ from pathlib import Path
 from tether.demo.change import add_member
 from tether.demo.runner import Check, Outcome, Step, action, mentions
 from tether.demo.samples import make_samples
-from tether.errors import ReadError
+from tether.errors import InputError, ReadError
 from tether.settings import read_env_file
+from tether.spec import load_spec
 
 MEMBER, NON_MEMBER, CLIENT_ONLY_USER = "carol@acme-vision.ai", "erin@acme-vision.ai", "bob@acme-vision.ai"
 """carol labels traffic-video and call-audio through her group; erin belongs to neither."""
 NON_ADMIN, ADMIN = "dan@acme-vision.ai", "bob@acme-vision.ai"
 """Authors of the sample change: dan only uses traffic-video, bob is one of its Admins."""
+NEEDED = {"traffic-video", "medical-scans", "call-audio", "drone-survey"}
+"""The example stack's integrations the steps use."""
 
 
 @dataclass
@@ -121,6 +124,18 @@ class Demo:
         head = self.state / "change.yaml"
         head.write_text(add_member(self.spec.read_text(encoding="utf-8"), str(self.spec)), encoding="utf-8")
         return f"wrote {head}: {NON_MEMBER} added as a User of traffic-video\n"
+
+    def check(self) -> None:
+        """Refuse, before starting anything, a spec the steps cannot run on (they name its integrations)."""
+        spec = load_spec(str(self.spec)).spec
+        known = {integration.name for integration in spec.integrations}
+        missing = sorted(NEEDED - known)
+        if missing:
+            raise InputError(
+                f"{self.spec}: the demo runs on the example dev stack, which declares {', '.join(sorted(NEEDED))}; "
+                f"missing: {', '.join(missing)}"
+            )
+        add_member(self.spec.read_text(encoding="utf-8"), str(self.spec))
 
     def steps(self, keep: bool) -> list[Step]:
         """Every step, in order; `sandbox down` last unless the sandbox is kept for the user to explore."""

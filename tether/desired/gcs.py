@@ -86,7 +86,7 @@ def render_gcs(integration: GcpIntegration, spec: Spec) -> GcsDesired:
         uniform_bucket_level_access=True,
         public_access_prevention="enforced",
         cors=[cors],
-        reader_account_id=integration.reader_account,
+        reader_account_id=integration.reader_account if reader_email else None,  # none made for Direct Access
         reader_email=reader_email,
         bucket_bindings=bucket_bindings,
         signer_bindings=signer_bindings,
