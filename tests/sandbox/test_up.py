@@ -145,6 +145,9 @@ def test_drift_against_the_sandbox_is_in_sync(running: dict[str, Any], capsys: p
     document = json.loads(capsys.readouterr().out)
     assert [e["status"] for e in document["integrations"]] == ["in_sync"] * 3
     assert code == 0
+    endpoint = read_env_file(env_file)[0]["TETHER_ENDPOINT_S3_COMPATIBLE"]
+    lab = next(e for e in document["integrations"] if e["name"] == "lab")
+    assert lab["resource"] == f"s3://lab-archive at {endpoint}"  # where it was read, not the spec's endpoint
 
 
 def test_status_says_running(running: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:

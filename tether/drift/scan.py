@@ -26,12 +26,14 @@ class ScanOptions:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
-def _resource(desired: Desired) -> str:
+def _resource(desired: Desired, clients: Clients) -> str:
+    """What was read, where: an endpoint override (a local stand-in) is named, not the spec's endpoint."""
     if isinstance(desired, GcsDesired):
         return f"gs://{desired.bucket}"
     if isinstance(desired, AzureDesired):
         return f"azure://{desired.account}/{desired.container}"
-    return f"s3://{desired.bucket}" + (f" at {desired.endpoint}" if desired.endpoint else "")
+    endpoint = clients.settings.endpoint(desired.provider) or desired.endpoint
+    return f"s3://{desired.bucket}" + (f" at {endpoint}" if endpoint else "")
 
 
 def _observe(desired: Desired, clients: Clients, retry: RetryPolicy) -> tuple[Observed, list[Difference]]:
@@ -66,7 +68,7 @@ def scan_one(index: int, desired: Desired, provider: str, clients: Clients, retr
         name=desired.integration,
         index=index,
         provider=provider,
-        resource=_resource(desired),
+        resource=_resource(desired, clients),
         status=status_of(observed, differences),
         differences=differences,
         unreadable=observed.unreadable,
