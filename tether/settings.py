@@ -16,8 +16,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from tether.errors import InputError
+from tether.errors import InputError, ReadError
 
 ENDPOINT_PREFIX = "TETHER_ENDPOINT_"
 PROFILE_PREFIX = "TETHER_PROFILE_"
@@ -53,6 +54,34 @@ class Settings:
     def get(self, name: str) -> str | None:
         """One variable (env file first, then the process environment)."""
         return self.env.get(name)
+
+    def boto_session(self, provider: str) -> Any:
+        """A boto3 session for an S3-family provider: its TETHER_PROFILE_*, else the AWS_* keys set here, else
+        boto3's own chain. ReadError for a profile not in the AWS config files or half a key pair."""
+        import boto3
+        from botocore.exceptions import ProfileNotFound
+
+        variable = profile_variable(provider)
+        profile = self.get(variable)
+        access, secret = self.get("AWS_ACCESS_KEY_ID"), self.get("AWS_SECRET_ACCESS_KEY")
+        if profile:
+            try:
+                return boto3.session.Session(profile_name=profile)
+            except ProfileNotFound:
+                raise ReadError(f"{variable}: profile {profile!r} is not in the AWS config files") from None
+        if access or secret:
+            if not (access and secret):
+                missing = "AWS_SECRET_ACCESS_KEY" if access else "AWS_ACCESS_KEY_ID"
+                raise ReadError(f"{missing} is not set, though its pair is: set both or neither")
+            return boto3.session.Session(
+                aws_access_key_id=access, aws_secret_access_key=secret, aws_session_token=self.get("AWS_SESSION_TOKEN")
+            )
+        return boto3.session.Session()
+
+
+def profile_variable(provider: str) -> str:
+    """``s3-compatible`` -> ``TETHER_PROFILE_S3_COMPATIBLE``."""
+    return PROFILE_PREFIX + provider.upper().replace("-", "_")
 
 
 def _unquote(value: str) -> str:

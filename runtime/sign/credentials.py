@@ -34,7 +34,7 @@ from runtime.signing.azure_sas import UserDelegationKey
 from runtime.signing.gcs_v4 import Credential, HmacKey, ServiceAccountKey, SignBlob
 from runtime.signing.sigv4 import AwsCredentials
 from tether.errors import ReadError
-from tether.settings import PROFILE_PREFIX, Settings
+from tether.settings import Settings, profile_variable
 
 T = TypeVar("T")
 
@@ -119,43 +119,17 @@ class EnvironmentCredentials:
             return self._cached(key, self._lasts, lambda: self._chain(target.provider))
         return self._cached(key, self._lasts, lambda: self._assume(target))
 
-    def _profile_variable(self, provider: str) -> str:
-        return PROFILE_PREFIX + provider.upper().replace("-", "_")
-
     def _session(self, provider: str) -> Any:
-        """A boto3 session: the provider's profile, else keys set in the env file or environment, else the chain."""
+        """The provider's boto3 session (tether.settings), built once."""
         with self._lock:
-            if provider in self._sessions:
-                return self._sessions[provider]
-            import boto3
-            from botocore.exceptions import ProfileNotFound
-
-            variable = self._profile_variable(provider)
-            profile = self.settings.get(variable)
-            access, secret = self.settings.get("AWS_ACCESS_KEY_ID"), self.settings.get("AWS_SECRET_ACCESS_KEY")
-            if profile:
-                try:
-                    session = boto3.session.Session(profile_name=profile)
-                except ProfileNotFound:
-                    raise ReadError(f"{variable}: profile {profile!r} is not in the AWS config files") from None
-            elif access or secret:
-                if not (access and secret):
-                    missing = "AWS_SECRET_ACCESS_KEY" if access else "AWS_ACCESS_KEY_ID"
-                    raise ReadError(f"{missing} is not set, though its pair is: set both or neither")
-                session = boto3.session.Session(
-                    aws_access_key_id=access,
-                    aws_secret_access_key=secret,
-                    aws_session_token=self.settings.get("AWS_SESSION_TOKEN"),
-                )
-            else:
-                session = boto3.session.Session()
-            self._sessions[provider] = session
-            return session
+            if provider not in self._sessions:
+                self._sessions[provider] = self.settings.boto_session(provider)
+            return self._sessions[provider]
 
     def _chain(self, provider: str) -> Lease[AwsCredentials]:
         from botocore.exceptions import BotoCoreError
 
-        variable = self._profile_variable(provider)
+        variable = profile_variable(provider)
         profile = self.settings.get(variable)
         stated = not profile and bool(self.settings.get("AWS_ACCESS_KEY_ID"))
         where = f"profile {profile!r} ({variable})" if profile else "the standard AWS chain"

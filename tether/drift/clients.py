@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from tether.desired import S3Desired
 from tether.drift.model import Failure, NotChecked
-from tether.settings import PROFILE_PREFIX, Settings
+from tether.settings import Settings
 
 T = TypeVar("T")
 AZURE_MANAGEMENT = "https://management.azure.com"
@@ -47,19 +47,6 @@ class Clients:
             return built
 
     # S3 family -----------------------------------------------------------------------------
-    def _boto_session(self, provider: str) -> Any:
-        import boto3
-
-        env = self.settings
-        profile = env.get(PROFILE_PREFIX + provider.upper().replace("-", "_"))
-        if profile:
-            return boto3.session.Session(profile_name=profile)
-        return boto3.session.Session(
-            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID"),
-            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY"),
-            aws_session_token=env.get("AWS_SESSION_TOKEN"),
-        )
-
     def _boto(self, service: str, provider: str, region: str, endpoint: str | None, path_style: bool) -> Any:
         from botocore.config import Config
 
@@ -73,7 +60,7 @@ class Clients:
             request_checksum_calculation="when_supported" if provider == "aws" else "when_required",
             response_checksum_validation="when_supported" if provider == "aws" else "when_required",
         )
-        return self._boto_session(provider).client(
+        return self.settings.boto_session(provider).client(
             service,
             region_name=region,
             endpoint_url=endpoint,
