@@ -204,6 +204,26 @@ def _summary(integration: AnyIntegration) -> str:
     return "; ".join(parts)
 
 
+def _grant_changes(
+    before: list[tuple[str, str]], after: list[tuple[str, str]], kinds: tuple[Kind, Kind, Kind], at: Path
+) -> list[tuple[Kind, str, str | None, str | None, Path]]:
+    """Who was added, re-roled or removed among (who, role) grants: members and groups alike.
+
+    Added and re-roled grants point at their entry in HEAD; removed ones at the list they left.
+    """
+    added, changed, removed = kinds
+    old_roles = dict(before)
+    found: list[tuple[Kind, str, str | None, str | None, Path]] = []
+    for index, (who, role) in enumerate(after):
+        if who not in old_roles:
+            found.append((added, who, None, role, (*at, index)))
+        elif old_roles[who] != role:
+            found.append((changed, who, old_roles[who], role, (*at, index)))
+    kept = {who for who, _ in after}
+    found.extend((removed, who, role, None, at) for who, role in before if who not in kept)
+    return found
+
+
 def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: Path, inherited: bool) -> list[Change]:
     def change(kind: Kind, subject: str, old: str | None, new: str | None, path: Path) -> Change:
         return Change(kind, name, subject, old, new, path, "head")
@@ -211,28 +231,22 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
     found: list[Change] = []
     if before.creator != after.creator:
         found.append(change(Kind.CREATOR_CHANGED, "creator", before.creator, after.creator, (*at, "creator")))
-    old_members = {m.email: m.role for m in before.members}
-    for index, member in enumerate(after.members):
-        path = (*at, "members", index)
-        if member.email not in old_members:
-            found.append(change(Kind.MEMBER_ADDED, member.email, None, member.role, path))
-        elif old_members[member.email] != member.role:
-            found.append(change(Kind.MEMBER_ROLE_CHANGED, member.email, old_members[member.email], member.role, path))
-    kept = {m.email for m in after.members}
-    for member in before.members:
-        if member.email not in kept:
-            found.append(change(Kind.MEMBER_REMOVED, member.email, member.role, None, (*at, "members")))
-    old_groups = {g.group: g.role for g in before.groups}
-    for index, grant in enumerate(after.groups):
-        path = (*at, "groups", index)
-        if grant.group not in old_groups:
-            found.append(change(Kind.GROUP_ADDED, grant.group, None, grant.role, path))
-        elif old_groups[grant.group] != grant.role:
-            found.append(change(Kind.GROUP_ROLE_CHANGED, grant.group, old_groups[grant.group], grant.role, path))
-    kept = {g.group for g in after.groups}
-    for grant in before.groups:
-        if grant.group not in kept:
-            found.append(change(Kind.GROUP_REMOVED, grant.group, grant.role, None, (*at, "groups")))
+    member_kinds = (Kind.MEMBER_ADDED, Kind.MEMBER_ROLE_CHANGED, Kind.MEMBER_REMOVED)
+    for kind, subject, was, now, path in _grant_changes(
+        [(m.email, m.role) for m in before.members],
+        [(m.email, m.role) for m in after.members],
+        member_kinds,
+        (*at, "members"),
+    ):
+        found.append(change(kind, subject, was, now, path))
+    group_kinds = (Kind.GROUP_ADDED, Kind.GROUP_ROLE_CHANGED, Kind.GROUP_REMOVED)
+    for kind, subject, was, now, path in _grant_changes(
+        [(g.group, g.role) for g in before.groups],
+        [(g.group, g.role) for g in after.groups],
+        group_kinds,
+        (*at, "groups"),
+    ):
+        found.append(change(kind, subject, was, now, path))
     for flag, kind in (("strict_client_only", Kind.CLIENT_ONLY_CHANGED), ("direct_access", Kind.DIRECT_ACCESS_CHANGED)):
         if getattr(before, flag) != getattr(after, flag):
             found.append(change(kind, flag, show(getattr(before, flag)), show(getattr(after, flag)), (*at, flag)))
