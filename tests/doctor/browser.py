@@ -39,12 +39,14 @@ FLAGS = (
 )
 """The machine notes' flags: without the background-networking ones Chromium's own connections are refused."""
 TIMEOUT = 20.0
+"""Seconds any one DevTools call may take; the page's own fetch and video give up after 8 s each."""
 
 SCRIPT = """
 async (url, headers) => {
   const out = {fetch: null, status: 0, contentRange: null, etag: null, video: null};
   try {
-    const answer = await fetch(url, {headers: Object.assign({Range: "bytes=0-1023"}, headers), mode: "cors"});
+    const answer = await fetch(url, {headers: Object.assign({Range: "bytes=0-1023"}, headers), mode: "cors",
+                                     signal: AbortSignal.timeout(8000)});
     out.status = answer.status;
     out.contentRange = answer.headers.get("Content-Range");
     out.etag = answer.headers.get("ETag");
