@@ -8,6 +8,7 @@ the page's and the stores' self-signed certificates by their SPKI hashes, and no
 from __future__ import annotations
 
 import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,14 +26,14 @@ PAGE = b"<!doctype html><html><head><title>label editor</title></head><body></bo
 
 
 class _Page(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.send_header("Content-Length", str(len(PAGE)))
         self.end_headers()
         self.wfile.write(PAGE)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's naming)
+    def log_message(self, format: str, *args: object) -> None:
         """Quiet: tests read outcomes, not access logs."""
 
 
@@ -73,3 +74,15 @@ def browser(
                                                                   azurite_https.ca_bundle])  # fmt: skip
     yield opened
     opened.close()
+
+
+@pytest.fixture(scope="session")
+def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two seconds of H.264 at 25 fps, a keyframe every 10 frames."""
+    path = tmp_path_factory.mktemp("video") / "clip.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-c:v", "libx264",
+         "-pix_fmt", "yuv420p", "-g", "10", "-frames:v", "50", "-movflags", "+faststart", str(path)],
+        check=True,
+    )  # fmt: skip
+    return path

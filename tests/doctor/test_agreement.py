@@ -9,7 +9,6 @@ Azurite), both over HTTPS, and they decide every answer; the browser decides wha
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,18 +60,6 @@ integrations:
     creator: ann@acme.ai
     prefixes: [videos/]
 """
-
-
-@pytest.fixture(scope="module")
-def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Two seconds of H.264 at 25 fps, a keyframe every 10 frames."""
-    path = tmp_path_factory.mktemp("video") / "clip.mp4"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-c:v", "libx264",
-         "-pix_fmt", "yuv420p", "-g", "10", "-frames:v", "50", "-movflags", "+faststart", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path
 
 
 @dataclass

@@ -63,18 +63,27 @@ def doctor_one(runtime: Runtime, integration: AnyIntegration, key: str | None, o
         return [Finding(name, "signing", "unreachable", f"no signing credentials: {error}")]
     rule = cors_rule(integration.cors)
     declared = Declared(name, rule.origins, rule.headers, rule.expose_headers, bundle)
-    first = request(signed.url, "GET", {"Range": "bytes=0-0"}, bundle)
+    configured = timedelta(seconds=limits(integration).default)
+    found = follow(signed.url, sample, declared, [origin] if origin else rule.origins, configured, now, signed.note)
+    if found and found[0].status == "unreachable":
+        return found
+    found.append(_encoding(runtime, integration, bundle))
+    found += _region(runtime, integration)
+    return found
+
+
+def follow(url: str, key: str, declared: Declared, origins: Sequence[str], configured: timedelta,
+           now: datetime, note: str | None = None) -> list[Finding]:  # fmt: skip
+    """The browser's path to one signed URL: TLS, lifetime, each origin's requests, then playback of a video."""
+    name = declared.integration
+    first = request(url, "GET", {"Range": "bytes=0-0"}, declared.ca_file)
     if first.status == 0 and first.certificate and first.tls is None:
         return [Finding(name, "connection", "unreachable", f"the store does not answer: {first.error}")]
-    found = [check_tls(name, signed.url, first)]
-    configured = timedelta(seconds=limits(integration).default)
-    found.append(check_lifetime(name, signed.url, configured, now, signed.note))
-    for each in [origin] if origin else rule.origins:
-        found += check_origin(signed.url, each, declared)
-    found.append(_encoding(runtime, integration, bundle))
-    if is_video(sample) and all(f.status != "problem" for f in found):
-        found.append(check_media(name, sample, signed.url, bundle))
-    found += _region(runtime, integration)
+    found = [check_tls(name, url, first), check_lifetime(name, url, configured, now, note)]
+    for origin in origins:
+        found += check_origin(url, origin, declared)
+    if is_video(key) and all(f.status != "problem" for f in found):
+        found.append(check_media(name, key, url, declared.ca_file))
     return found
 
 
