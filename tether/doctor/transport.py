@@ -58,7 +58,8 @@ def check_lifetime(integration: str, url: str, configured: timedelta, now: datet
         return Finding(integration, "expiry", "problem",
                        f"the URL expired at {ends.isoformat()}: the store refuses it",
                        "sign URLs when the page opens; check the signing host's clock")  # fmt: skip
-    shown = format_duration(timedelta(seconds=int(left.total_seconds())))
+    # to the minute: the URL was signed a moment after ``now`` was read
+    shown = format_duration(timedelta(minutes=round(left.total_seconds() / 60)))
     if left < configured - timedelta(minutes=1):
         why = f" ({note})" if note else ""
         return Finding(integration, "expiry", "advisory",
