@@ -132,7 +132,7 @@ class Azurite(process.Standin[AzuriteHandle]):
     def start(self) -> AzuriteHandle:
         binary = self.binary or azurite_binary()
         (self.workdir / "data").mkdir(parents=True, exist_ok=True)
-        tls = certs.self_signed(self.workdir / "tls") if self.tls else None
+        tls = certs.self_signed(self.workdir / "tls", name="Azurite on 127.0.0.1") if self.tls else None
         scheme = "https" if tls else "http"
 
         def attempt() -> AzuriteHandle:
