@@ -143,8 +143,8 @@ class Demo:
         spec, state = str(self.spec), str(self.state)
         drift = ["drift", spec, "--env-file", str(self.env_file), "--integration", "traffic-video"]
         doctor = [
-            "doctor", spec, "--integration", "traffic-video", "--env-file", str(self.env_file),
-            "--outputs", str(self.outputs),
+            "doctor", spec, "--integration", "traffic-video", "--key", "videos/clip.mp4",
+            "--env-file", str(self.env_file), "--outputs", str(self.outputs),
         ]  # fmt: skip
         manifest, incomplete = str(self.state / "medical-scans.json"), str(self.state / "medical-scans-incomplete.json")
         head = str(self.state / "change.yaml")
@@ -203,7 +203,8 @@ class Demo:
                 check=mentions("Direct Access"),
             ),
             Step("the bucket matches the spec", drift, check=mentions("in sync")),
-            Step("doctor: a browser at the app's origin loads and plays the video", doctor, check=mentions("all ok")),
+            Step("doctor: a browser at the app's origin loads and plays the video", doctor,
+                 check=mentions("playback: h264", "all ok")),
             Step(
                 "a console edit widens CORS to *", action=action(self._widen_cors), shown_as="aws s3api put-bucket-cors"
             ),
