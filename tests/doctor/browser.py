@@ -10,10 +10,12 @@ a ranged ``fetch`` of the signed URL reading ``Content-Range`` and ``ETag``, wit
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -116,6 +118,7 @@ class Browser:
             [binary, *FLAGS, f"--user-data-dir={self._profile}", f"--host-resolver-rules={resolver_rules}",
              f"--ignore-certificate-errors-spki-list={spki}", "about:blank"],
             preexec_fn=wire, pass_fds=(3, 4), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its renderer and GPU processes share the group, so close() stops them all
         )  # fmt: skip
         os.close(to_chromium)
         os.close(from_chromium)
@@ -153,11 +156,12 @@ class Browser:
             self._call("Network.enable", session=session)
             self._call("Network.setCacheDisabled", {"cacheDisabled": True}, session=session)  # each case afresh
             self._call("Page.navigate", {"url": page}, session=session)
-            for _ in range(100):  # the navigation commits asynchronously: wait for the origin's document
-                found = self._call("Runtime.evaluate", {"expression": "location.origin + document.readyState"},
-                                   session=session)  # fmt: skip
-                if found["result"].get("value") == page.rstrip("/") + "complete":
-                    break
+            for _ in range(100):  # the navigation commits asynchronously: poll for the origin's document
+                with contextlib.suppress(RuntimeError):  # the old document's context may vanish mid-call
+                    found = self._call("Runtime.evaluate", {"expression": "location.origin + document.readyState"},
+                                       session=session)  # fmt: skip
+                    if found["result"].get("value") == page.rstrip("/") + "complete":
+                        break
                 time.sleep(0.05)
             call = f"({SCRIPT})({json.dumps(url)}, {json.dumps(dict(headers or {}))})"
             result = self._call(
@@ -169,7 +173,8 @@ class Browser:
         return Outcome(seen["fetch"], seen["status"], seen["contentRange"], seen["etag"], seen["video"])
 
     def close(self) -> None:
-        self._proc.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self._proc.pid, signal.SIGKILL)
         self._proc.wait(timeout=10)
         os.close(self._out)
         os.close(self._in)
