@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pytest
 from azure.storage.blob import BlobServiceClient, ContentSettings, CorsRule
 
 from runtime import Runtime
-from tests.doctor.browser import Browser
+from tests.doctor.browser import Browser, chromium
 from tests.doctor.conftest import ORIGIN
 from tether.doctor.findings import Finding
 from tether.doctor.path import Declared
@@ -199,3 +199,21 @@ def test_doctor_agrees_with_chromium_on_azurite(azure_store: Store, browser: Bro
 def test_azurite_sas_urls_are_https_only(azure_store: Store) -> None:
     # Real Azure is HTTPS-only; with Azurite over HTTPS the runtime signs spr=https, as for production.
     assert "spr=https&" in azure_store.url()
+
+
+def test_an_untrusted_certificate_fails_in_both(s3_store: Store, page_server: tuple[int, Path]) -> None:
+    # a browser that trusts the page but not the store's certificate, and doctor with the system trust store only
+    binary = chromium()
+    assert binary is not None
+    port, cert = page_server
+    untrusting = Browser(binary, f"MAP {ORIGIN.removeprefix('https://')}:443 127.0.0.1:{port}", [cert])
+    try:
+        s3_store.set_cors([ORIGIN], ["Range"], ["Content-Range", "ETag"])
+        url = s3_store.url()
+        outcome = untrusting.check(PAGE, url)
+    finally:
+        untrusting.close()
+    declared = replace(s3_store.declared(("Range",)), ca_file=None)
+    findings = follow(url, KEY, declared, [ORIGIN], CONFIGURED, datetime.now(UTC))
+    assert (healthy(findings), outcome.loads) == (False, False)
+    assert any(f.check == "TLS" and "not trusted" in f.browser for f in findings)
