@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml package.json
+$(STAMP): pyproject.toml package.json scripts/install-system-packages
 	@command -v python3 >/dev/null || { echo "setup: python3 (3.11+) is required" >&2; exit 2; }
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

@@ -35,12 +35,14 @@ def test_the_demo_behaves_as_shown_and_leaves_nothing_running(tmp_path: Path) ->
         "not a member $ tether sign",
         "Direct Access",
         "drift detection catches it",
+        "loads and plays the video $ tether doctor",
+        "breaks playback (Content-Range no longer exposed), and names the fix $ tether doctor",
         "may not add members",
         "tether sandbox down",
     ):
         assert expected in shown, expected
     walkthrough = err.getvalue()
-    assert "demo: 22 of 22 steps behaved as shown" in walkthrough
+    assert "demo: 24 of 24 steps behaved as shown" in walkthrough
     assert "X-Amz-Signature" not in walkthrough and "sig=" not in walkthrough  # signatures never shown
     assert not (state / "sandbox.json").exists() and not (state / "sandbox.env").exists()  # `down` ran
 

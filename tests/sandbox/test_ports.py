@@ -16,13 +16,13 @@ def test_fixed_ports_put_each_server_at_its_offset(
 ) -> None:
     base = free_base()
     document = up_json(capsys, azure_only(tmp_path), state_dir, "--ports", str(base))
-    assert document["services"]["azurite"]["endpoint"] == f"http://127.0.0.1:{base + 5}"
+    assert document["services"]["azurite"]["endpoint"] == f"https://127.0.0.1:{base + 5}"
     again = up_json(capsys, azure_only(tmp_path), state_dir, "--ports", str(base))
     assert again["status"] == "already running"
     code, _, err = sandbox(capsys, "up", azure_only(tmp_path), "--state-dir", str(state_dir), "--ports", str(base + 1))
     assert code == 2
     assert err == (
-        f"tether: error: the sandbox is already running on other ports (Azurite at http://127.0.0.1:{base + 5}): "
+        f"tether: error: the sandbox is already running on other ports (Azurite at https://127.0.0.1:{base + 5}): "
         f"run `tether sandbox down` first to move it to --ports {base + 1}\n"
     )
 

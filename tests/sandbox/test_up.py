@@ -45,7 +45,10 @@ def s3(running: dict[str, Any], region: str = "us-east-1") -> Any:
 
 
 def blob_service(running: dict[str, Any]) -> BlobServiceClient:
-    return BlobServiceClient.from_connection_string(env(running)["AZURE_STORAGE_CONNECTION_STRING"])
+    values = env(running)  # Azurite speaks HTTPS, trusted through the sandbox's one CA file
+    return BlobServiceClient.from_connection_string(
+        values["AZURE_STORAGE_CONNECTION_STRING"], connection_verify=values["REQUESTS_CA_BUNDLE"]
+    )
 
 
 @pytest.mark.parametrize("name", ["lab", "video"])

@@ -30,6 +30,7 @@ COMMANDS = (
     "metadata",
     "media",
     "drift",
+    "doctor",
     "sign",
     "sandbox",
     "demo",

@@ -1,8 +1,9 @@
 """The demo's steps on the example dev stack: every feature once, each judged against what it shows.
 
 The order follows a platform team's day: check and preview the spec, bring up the local stand-ins,
-register media, hand out signed URLs (and refuse the ones the rules forbid), catch a console edit,
-and review a pull request by two authors.
+register media, hand out signed URLs (and refuse the ones the rules forbid), follow a browser's path to
+the media, catch a console edit (drift) and the playback it breaks (doctor), and review a pull request
+by two authors.
 """
 
 from __future__ import annotations
@@ -141,6 +142,10 @@ class Demo:
         """Every step, in order; `sandbox down` last unless the sandbox is kept for the user to explore."""
         spec, state = str(self.spec), str(self.state)
         drift = ["drift", spec, "--env-file", str(self.env_file), "--integration", "traffic-video"]
+        doctor = [
+            "doctor", spec, "--integration", "traffic-video", "--key", "videos/clip.mp4",
+            "--env-file", str(self.env_file), "--outputs", str(self.outputs),
+        ]  # fmt: skip
         manifest, incomplete = str(self.state / "medical-scans.json"), str(self.state / "medical-scans-incomplete.json")
         head = str(self.state / "change.yaml")
         review = ["review", "--base", spec, "--head", head, "--output", "text", "--actor"]
@@ -198,10 +203,16 @@ class Demo:
                 check=mentions("Direct Access"),
             ),
             Step("the bucket matches the spec", drift, check=mentions("in sync")),
+            Step("doctor: a browser at the app's origin loads and plays the video", doctor,
+                 check=mentions("playback: h264", "all ok")),
             Step(
                 "a console edit widens CORS to *", action=action(self._widen_cors), shown_as="aws s3api put-bucket-cors"
             ),
             Step("drift detection catches it", drift, expect=1, check=mentions("*")),
+            Step(
+                "doctor: the edit also breaks playback (Content-Range no longer exposed), and names the fix",
+                doctor, expect=1, check=mentions("cannot read Content-Range"),
+            ),
             Step("a pull request adds a member", action=action(self._write_change), shown_as="git commit"),
             Step(f"review: {NON_ADMIN} may not add members", [*review, NON_ADMIN], expect=1, check=mentions("DENIED")),
             Step(f"review: {ADMIN}, an Admin, may", [*review, ADMIN], check=mentions("allowed")),

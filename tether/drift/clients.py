@@ -102,7 +102,8 @@ class Clients:
             key = self.settings.get("AZURE_STORAGE_KEY")
             credential = AzureNamedKeyCredential(account, key) if key else self._azure_token()
             return BlobServiceClient(
-                url, credential=credential, retry_total=0, connection_timeout=self.timeout, read_timeout=self.timeout
+                url, credential=credential, retry_total=0, connection_timeout=self.timeout, read_timeout=self.timeout,
+                connection_verify=self.settings.get("REQUESTS_CA_BUNDLE") or True,
             )
 
         return self._cached(("blob", account), build)

@@ -38,7 +38,7 @@ def down(state_dir: Path, say: Callable[[str], None]) -> list[Stopped] | None:
     services.stop_all(ours)
     for service in ours:
         shutil.rmtree(service.workdir, ignore_errors=True)
-    for name in (state.ENV_FILE, state.OUTPUTS_FILE, state.STATE_FILE):
+    for name in (state.ENV_FILE, state.OUTPUTS_FILE, state.CA_FILE, state.STATE_FILE):
         (state_dir / name).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         state_dir.rmdir()  # only when nothing else lives there

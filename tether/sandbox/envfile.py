@@ -32,19 +32,16 @@ def values(spec: Spec, running: Mapping[str, Service]) -> dict[str, str]:
     """The variables for ``spec``'s providers, in the order the file lists them."""
     providers = {integration.provider for integration in spec.integrations}
     found: dict[str, str] = {}
+    bundle = services.sandbox_ca({name: running[name] for name in (SEAWEEDFS, AZURITE) if name in running})
+    trust = {"AWS_CA_BUNDLE": str(bundle.resolve()), "REQUESTS_CA_BUNDLE": str(bundle.resolve())} if bundle else {}
+    # one file trusts both HTTPS stand-ins: boto3 reads AWS_CA_BUNDLE, the Azure SDK (requests) the other
     if SEAWEEDFS in running and providers & set(S3_FAMILY):
         weed = running[SEAWEEDFS]
         found |= {_VARIABLE[p]: weed.endpoint for p in S3_FAMILY if p in providers}
         if MOTO in running and "aws" in providers:
             found[_VARIABLE["aws-iam"]] = running[MOTO].endpoint
         identity = Identity.of(weed)
-        ca = str(services.ca_bundle(weed).resolve())
-        found |= {
-            "AWS_ACCESS_KEY_ID": identity.access_key,
-            "AWS_SECRET_ACCESS_KEY": identity.secret_key,
-            "AWS_CA_BUNDLE": ca,
-            "REQUESTS_CA_BUNDLE": ca,
-        }
+        found |= {"AWS_ACCESS_KEY_ID": identity.access_key, "AWS_SECRET_ACCESS_KEY": identity.secret_key, **trust}
     accounts = [i.bucket.account for i in spec.integrations if isinstance(i, AzureIntegration)]
     if AZURITE in running and accounts:
         base = running[AZURITE].endpoint
@@ -52,9 +49,10 @@ def values(spec: Spec, running: Mapping[str, Service]) -> dict[str, str]:
             _VARIABLE["azure"]: base,
             "AZURE_STORAGE_KEY": azurite.DEV_KEY,
             "AZURE_STORAGE_CONNECTION_STRING": (
-                f"DefaultEndpointsProtocol=http;AccountName={accounts[0]};AccountKey={azurite.DEV_KEY};"
+                f"DefaultEndpointsProtocol=https;AccountName={accounts[0]};AccountKey={azurite.DEV_KEY};"
                 f"BlobEndpoint={base}/{accounts[0]};"
             ),
+            **trust,
         }
     return found
 

@@ -6,7 +6,7 @@ fixed, so a labelling app's configuration stays valid across restarts:
 
     BASE+0..3  SeaweedFS master, volume, filer, S3 (plain HTTP), each with a gRPC twin at +10000
     BASE+4     SeaweedFS S3 over HTTPS (the endpoint)
-    BASE+5     Azurite blob service
+    BASE+5     Azurite blob service (over HTTPS, as real Azure is, so SAS URLs carry spr=https)
     BASE+6     moto (IAM)
 """
 
@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tether.desired import AzureDesired, S3Desired, render_all
-from tether.sandbox.state import Service
+from tether.sandbox.state import CA_FILE, Service
 from tether.spec.model import Spec
 from tether.standins import azurite, moto_server, ports, process, seaweedfs
 
@@ -106,8 +106,20 @@ def check_free(names: Sequence[str], base: int) -> None:
 
 
 def ca_bundle(service: Service) -> Path:
-    """SeaweedFS's self-signed certificate, which clients of the HTTPS endpoint trust."""
-    return Path(service.workdir) / "cert.pem"
+    """The self-signed certificate of SeaweedFS's or Azurite's HTTPS endpoint."""
+    folder = Path(service.workdir)
+    return folder / "tls" / "cert.pem" if service.name == AZURITE else folder / "cert.pem"
+
+
+def sandbox_ca(running: Mapping[str, Service]) -> Path | None:
+    """One file with the certificate of every HTTPS server running (``STATE_DIR/ca.pem``), for clients to trust."""
+    served = [ca_bundle(running[name]) for name in (SEAWEEDFS, AZURITE) if name in running]
+    served = [path for path in served if path.exists()]  # an Azurite started by an older tether speaks HTTP
+    if not served:
+        return None
+    bundle = Path(running[SEAWEEDFS if SEAWEEDFS in running else AZURITE].workdir).parent / CA_FILE
+    bundle.write_text("".join(path.read_text(encoding="ascii") for path in served), encoding="ascii")
+    return bundle
 
 
 def _service(name: str, workdir: Path, endpoint: str, named: dict[str, int], running: process.Running,
@@ -128,7 +140,7 @@ def _start(name: str, workdir: Path, base: int | None, identity: Identity, accou
         ).start()
         return _service(name, workdir, weed.endpoint_url, weed.ports.named(), weed.running)
     if name == AZURITE:
-        server = azurite.Azurite(workdir, more_accounts=accounts, port=base + 5 if base else None)
+        server = azurite.Azurite(workdir, more_accounts=accounts, port=base + 5 if base else None, tls=True)
         blob = server.start()
         endpoint = blob.endpoint_url.removesuffix(f"/{blob.account_name}")
         return _service(name, workdir, endpoint, {"blob": blob.port}, blob.running, server.accounts)
@@ -176,7 +188,9 @@ def answers(service: Service) -> bool:
         )
     elif service.name == AZURITE:
         account = azurite.DEV_ACCOUNT
-        probe = azurite.service_properties_probe(f"{service.endpoint}/{account}", account, azurite.DEV_KEY)
+        probe = azurite.service_properties_probe(
+            f"{service.endpoint}/{account}", account, azurite.DEV_KEY, ca_bundle(service)
+        )
     else:
         probe = moto_server.answers_probe(f"{service.endpoint}/moto-api/")
     return probe()

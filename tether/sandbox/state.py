@@ -20,6 +20,7 @@ from tether.standins import process
 STATE_FILE = "sandbox.json"
 ENV_FILE = "sandbox.env"
 OUTPUTS_FILE = "outputs.json"
+CA_FILE = "ca.pem"
 VERSION = 1
 
 

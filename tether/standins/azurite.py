@@ -3,6 +3,8 @@
 Installed by npm from the repository's package.json (``npm install``); run as ``azurite-blob`` on loopback.
 Telemetry is switched off (nothing may leave the machine) and the account always comes from the first path
 segment, so URLs look like ``http://127.0.0.1:PORT/ACCOUNT/CONTAINER/BLOB`` whatever host name is used.
+With ``tls=True`` it serves HTTPS (``--cert``/``--key``, a self-signed certificate for 127.0.0.1), as real Azure
+does only, so SAS URLs carry ``spr=https`` like production ones.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tether.standins import ports, process
+from tether.standins import certs, ports, process
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_ACCOUNT = "devstoreaccount1"
@@ -37,16 +39,20 @@ class AzuriteHandle:
     account_key: str = field(repr=False)
     port: int
     running: process.Running
+    ca_bundle: Path | None = None
+    """The self-signed certificate of the HTTPS endpoint (None over plain HTTP)."""
 
     @property
     def connection_string(self) -> str:
+        scheme = "https" if self.ca_bundle else "http"
         return (
-            f"DefaultEndpointsProtocol=http;AccountName={self.account_name};"
+            f"DefaultEndpointsProtocol={scheme};AccountName={self.account_name};"
             f"AccountKey={self.account_key};BlobEndpoint={self.endpoint_url};"
         )
 
 
-def command(binary: Path, workdir: Path, port: int) -> list[str]:
+def command(binary: Path, workdir: Path, port: int, tls: tuple[Path, Path] | None = None) -> list[str]:
+    served = ["--cert", str(tls[0]), "--key", str(tls[1])] if tls else []
     return [
         str(binary),
         "--silent",
@@ -59,10 +65,13 @@ def command(binary: Path, workdir: Path, port: int) -> list[str]:
         "--skipApiVersionCheck",
         "--disableTelemetry",
         "--disableProductStyleUrl",
+        *served,
     ]
 
 
-def service_properties_probe(endpoint_url: str, account_name: str, account_key: str) -> Callable[[], bool]:
+def service_properties_probe(
+    endpoint_url: str, account_name: str, account_key: str, ca_bundle: Path | None = None
+) -> Callable[[], bool]:
     """Readiness: a Shared Key-signed Get Blob Service Properties answers (the account is loaded)."""
     from azure.storage.blob import BlobServiceClient
 
@@ -72,6 +81,7 @@ def service_properties_probe(endpoint_url: str, account_name: str, account_key: 
         retry_total=0,
         connection_timeout=1,
         read_timeout=5,
+        connection_verify=str(ca_bundle) if ca_bundle else True,
     )
 
     def probe() -> bool:
@@ -102,6 +112,7 @@ class Azurite(process.Standin[AzuriteHandle]):
         account_key: str = DEV_KEY,
         more_accounts: Sequence[str] = (),
         port: int | None = None,
+        tls: bool = False,
         binary: Path | None = None,
         ready_timeout: float = 60.0,
         stop_timeout: float = 5.0,
@@ -111,6 +122,7 @@ class Azurite(process.Standin[AzuriteHandle]):
         self._account_key = account_key
         self.accounts = list(dict.fromkeys([account_name, *more_accounts]))
         self.port = port
+        self.tls = tls
         self.binary = binary
         self.ready_timeout = ready_timeout
         self.stop_timeout = stop_timeout
@@ -120,19 +132,23 @@ class Azurite(process.Standin[AzuriteHandle]):
     def start(self) -> AzuriteHandle:
         binary = self.binary or azurite_binary()
         (self.workdir / "data").mkdir(parents=True, exist_ok=True)
+        tls = certs.self_signed(self.workdir / "tls", name="Azurite on 127.0.0.1") if self.tls else None
+        scheme = "https" if tls else "http"
 
         def attempt() -> AzuriteHandle:
             port = self.port or ports.free_port()
-            endpoint = f"http://{ports.HOST}:{port}/{self.account_name}"
+            endpoint = f"{scheme}://{ports.HOST}:{port}/{self.account_name}"
             self._proc, running = process.start(
-                command(binary, self.workdir, port),
-                service_properties_probe(endpoint, self.account_name, self._account_key),
+                command(binary, self.workdir, port, tls),
+                service_properties_probe(endpoint, self.account_name, self._account_key, tls[0] if tls else None),
                 name="Azurite",
                 log=self.workdir / "azurite.log",
                 timeout=self.ready_timeout,
                 env={"AZURITE_ACCOUNTS": ";".join(f"{name}:{self._account_key}" for name in self.accounts)},
             )
-            return AzuriteHandle(endpoint, self.account_name, self._account_key, port, running)
+            return AzuriteHandle(
+                endpoint, self.account_name, self._account_key, port, running, tls[0] if tls else None
+            )
 
         self.handle = attempt() if self.port else process.retry_port_races(attempt)
         return self.handle

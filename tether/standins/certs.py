@@ -21,15 +21,18 @@ VALID_DAYS = 365
 """Long enough for a sandbox left running; the certificate names loopback only, so it is useless elsewhere."""
 
 
-def self_signed(directory: Path, *, days: int = VALID_DAYS) -> tuple[Path, Path]:
-    """Write ``cert.pem`` and ``key.pem`` (owner-only) for 127.0.0.1 and localhost into ``directory``."""
+def self_signed(directory: Path, *, days: int = VALID_DAYS, name: str = "127.0.0.1") -> tuple[Path, Path]:
+    """Write ``cert.pem`` and ``key.pem`` (owner-only) for 127.0.0.1 and localhost into ``directory``.
+
+    ``name`` is the subject: certificates trusted from one file need distinct ones, since OpenSSL finds a
+    trusted certificate by its subject and a second with the same subject fails verification."""
     key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(subject)
+        .issuer_name(subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))

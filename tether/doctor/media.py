@@ -1,0 +1,83 @@
+"""Playback through the signed URL: bitrate and keyframe interval measured by ffprobe reading ranges.
+
+ffprobe reads the container header and the first packets with range requests (``-read_intervals``), so a
+long video is not downloaded; the judgement is the media check's own (runtime.media.playback).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from fractions import Fraction
+from typing import Any
+
+from runtime.media.metadata import mime_type
+from runtime.media.playback import KEYFRAME_INTERVAL, Playback, rate
+from runtime.media.probe import ffprobe_path
+from tether.doctor.findings import Finding
+
+PACKETS = 300
+"""Video packets read for the keyframe interval: six runs of the recommended 50 frames."""
+TIMEOUT = 60
+
+
+def is_video(key: str) -> bool:
+    return (mime_type(key) or "").startswith("video/")
+
+
+def _ffprobe(url: str, ca_file: str | None, *args: str) -> str:
+    tls = ["-tls_verify", "1", "-ca_file", ca_file] if ca_file and url.startswith("https:") else []
+    command = [ffprobe_path(), "-v", "error", *tls, *args, url]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
+        # the URL is a bearer credential: ffprobe's message may quote it, so only its last words are kept
+        raise OSError(said.replace(url, "<signed URL>"))
+    return done.stdout
+
+
+def measure(key: str, url: str, ca_file: str | None) -> Playback:
+    """Measure the video behind ``url`` (OSError when ffprobe cannot read it)."""
+    found: dict[str, Any] = json.loads(_ffprobe(url, ca_file, "-print_format", "json", "-show_format", "-show_streams"))
+    video = next(s for s in found.get("streams", []) if s.get("codec_type") == "video")
+    audio = [int(s.get("bit_rate") or 0) for s in found.get("streams", []) if s.get("codec_type") == "audio"]
+    flags = _ffprobe(url, ca_file, "-select_streams", "v:0", "-read_intervals", f"%+#{PACKETS}",
+                     "-show_entries", "packet=flags", "-of", "csv=p=0").split()  # fmt: skip
+    starts = [index for index, flag in enumerate(flags) if "K" in flag]
+    runs = [b - a for a, b in zip(starts, [*starts[1:], len(flags)], strict=True)]
+    fmt = found.get("format", {})
+    duration = float(fmt.get("duration") or 0)
+    return Playback(
+        file=key,
+        codec=str(video.get("codec_name", "unknown")),
+        width=int(video.get("width") or 0),
+        height=int(video.get("height") or 0),
+        fps=float(Fraction(video.get("avg_frame_rate") or "0/1")) if video.get("avg_frame_rate") != "0/0" else 0.0,
+        duration=duration,
+        bitrate=float(fmt.get("bit_rate") or 0),
+        audio_bitrate=float(sum(audio)),
+        frames=len(flags),
+        keyframes=len(starts),
+        keyframe_interval=max(runs, default=len(flags)),
+        bandwidth=None,
+    )
+
+
+def check_media(integration: str, key: str, url: str, ca_file: str | None) -> Finding:
+    """Bitrate, the download speed it needs, and keyframes, for a video; not run for other files."""
+    try:
+        found = measure(key, url, ca_file)
+    except (OSError, subprocess.TimeoutExpired, StopIteration, ValueError) as error:
+        return Finding(integration, "playback", "problem", f"the video cannot be read through the URL: {error}",
+                       "check the object is a video the browser can decode (H.264 MP4 or WebM)")  # fmt: skip
+    low, high = found.speed_needed
+    said = (
+        f"{found.codec} {found.width}x{found.height}, {rate(found.bitrate)}: annotators need {rate(low)} to "
+        f"{rate(high)} to play without buffering"
+    )
+    if not found.keyframes_ok:
+        return Finding(integration, "playback", "advisory",
+                       f"{said}; a keyframe only every {found.keyframe_interval} frames makes frame-by-frame "
+                       "navigation stall", f"re-encode with a keyframe every {KEYFRAME_INTERVAL} frames "
+                       f"(`tether media check FILE` prints the ffmpeg command)")  # fmt: skip
+    return Finding(integration, "playback", "ok", f"{said}; keyframes every {found.keyframe_interval} frames at most")
