@@ -1,7 +1,9 @@
 """TTH001: the bucket is not public (Security: only the platform's signed URLs reach the data).
 
 Per provider: S3 public access block with all four settings on (AWS only; OBS and other
-S3-compatible stores have no such API) and no bucket-policy Allow for everyone; GCS public access
+S3-compatible stores have no such API) and no bucket-policy Allow for everyone, "everyone" as S3 Block
+Public Access defines it (``iam.public``: ``Principal *`` is not public when a condition fixes one of
+the narrowing keys, e.g. ``aws:SourceVpce``); GCS public access
 prevention enforced, uniform bucket-level access, no allUsers/allAuthenticatedUsers binding; Azure
 blob public access off on the account and a private container.
 """
@@ -29,9 +31,11 @@ def _s3(subject: Subject, state: S3Desired) -> Iterator[Violation]:
             if off:
                 yield Violation(at, f"the public access block leaves {', '.join(off)} off", "public_access_block")
     for index, statement in enumerate(iam.statements(state.policy)):
-        if statement.get("Effect") == "Allow" and "*" in iam.principals(statement):
+        if iam.public(statement):
             yield Violation(
-                at, f"bucket policy statement {iam.label(statement, index)} allows everyone (Principal *)", "policy"
+                at, f"bucket policy statement {iam.label(statement, index)} allows everyone (Principal * with no "
+                "condition fixing its source)",
+                "policy",
             )
 
 

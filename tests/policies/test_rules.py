@@ -81,7 +81,7 @@ FAILING = [
     Case("TTH001", BASE, "videos", "bucket: {name: acme-videos}", "the public access block leaves IgnorePublicAcls off",
          public_access_block("videos", IgnorePublicAcls=False)),
     Case("TTH001", BASE, "videos", "bucket: {name: acme-videos}",
-         "bucket policy statement 'Public' allows everyone (Principal *)",
+         "bucket policy statement 'Public' allows everyone (Principal * with no condition fixing its source)",
          tampered("videos", statements({"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                                         "Resource": "arn:aws:s3:::acme-videos/videos/*"}))),
     Case("TTH001", BASE, "images", "bucket: {name: acme-images}", "public access prevention is not enforced",
