@@ -141,6 +141,8 @@ class OrgPolicy(StrictModel):
     max_sas_rotation: Duration = timedelta(days=30)
     required_tags: list[TagKey] = []
     annotator_continents: list[regions.Continent] = []
+    max_waiver: Duration = timedelta(days=365)
+    """How far ahead of the day it is judged a waiver may expire: exceptions are reviewed again."""
 
 
 class Member(StrictModel):
@@ -169,11 +171,17 @@ class Cors(StrictModel):
     """Why methods beyond GET/HEAD are needed; the policy asks for it."""
 
 
+def _said(reason: str) -> str:
+    if len(reason.strip()) < 10:
+        raise ValueError("a waiver's reason must say why in at least 10 characters besides spaces")
+    return reason
+
+
 class Waiver(StrictModel):
     """A reviewed exception to one policy rule, for this integration, until a date."""
 
     rule: Annotated[StrictStr, StringConstraints(pattern=r"^TTH\d{3}$")]
-    reason: Annotated[StrictStr, StringConstraints(min_length=10)]
+    reason: Annotated[StrictStr, StringConstraints(min_length=10), AfterValidator(_said)]
     expires: date
 
 
