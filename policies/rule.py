@@ -64,12 +64,18 @@ class Rule:
     parts: frozenset[str] = frozenset()
     """Desired-state attributes the check judges one resource at a time; empty when it judges the
     integration as a whole (the spec, or what the configuration lacks)."""
+    security: float | None = None
+    """How bad a violation is for security, on GitHub code scanning's ``security-severity`` scale
+    (9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, below 4 low); None for a rule about governance or
+    performance, not security."""
 
     def __post_init__(self) -> None:
         if not RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must look like TTH001")
         if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", self.name):
             raise ValueError(f"rule name {self.name!r} must be kebab-case")
+        if self.security is not None and not 0.1 <= self.security <= 10.0:
+            raise ValueError(f"rule {self.id}: security severity {self.security} is outside 0.1-10.0")
 
     @property
     def mandatory(self) -> bool:

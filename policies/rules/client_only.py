@@ -110,6 +110,7 @@ GUARD = Rule(
     description="Strict client-only S3 buckets deny the platform's reads from its declared server networks.",
     severity="mandatory",
     fix="Declare platform.egress_cidrs and keep the bucket policy's DenyPlatformServerReads statement.",
+    security=8.0,
     check=check_guard,
     parts=frozenset({"policy"}),
 )
@@ -121,5 +122,6 @@ NO_EQUIVALENT = Rule(
     "runtime.",
     severity="advisory",
     fix="Accept it (and waive with that reason), or use Direct Access so the platform holds no grant at all.",
+    security=3.0,
     check=check_no_equivalent,
 )

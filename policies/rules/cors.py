@@ -77,6 +77,7 @@ ORIGINS = Rule(
     description="CORS origins are HTTPS origins, never '*'.",
     severity="mandatory",
     fix="List the labelling app's https:// origins in cors.origins (or leave it out to use platform.origins).",
+    security=7.5,
     check=check_origins,
     parts=frozenset({"cors_rules", "cors"}),
 )
@@ -87,6 +88,7 @@ METHODS = Rule(
     description="CORS methods are GET and HEAD unless the spec says why (cors.reason).",
     severity="mandatory",
     fix="Drop the other methods from cors.methods, or add cors.reason saying why browsers need them.",
+    security=6.5,
     check=check_methods,
     parts=frozenset({"cors_rules", "cors"}),
 )

@@ -53,6 +53,7 @@ RULE = Rule(
     description="Direct Access integrations grant the platform nothing.",
     severity="mandatory",
     fix="Remove the grant; with Direct Access the platform signs nothing and needs no access.",
+    security=8.0,
     check=check,
     parts=frozenset({
         "role.trust_policy", "role.permissions_policy", "role.managed_policies", "policy", "bucket_bindings",

@@ -54,5 +54,6 @@ RULE = Rule(
     severity="mandatory",
     fix="Lower signed_url_expiry to the smaller of policy.max_url_expiry and the provider's limit "
     "(12h for AWS role sessions), keeping it longer than a file takes to annotate and review.",
+    security=5.5,
     check=check,
 )

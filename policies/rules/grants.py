@@ -136,6 +136,7 @@ RULE = Rule(
     severity="mandatory",
     fix="Keep the grants tether renders (s3:GetObject on the prefixes, s3:ListBucket only with list_objects); "
     "on Azure, drop prefixes or waive with the reason that the runtime enforces them.",
+    security=8.5,
     check=check,
     parts=frozenset({"role.permissions_policy", "role.managed_policies", "policy", "bucket_bindings",
                      "signer_bindings", "role_assignments"}),

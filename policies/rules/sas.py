@@ -34,5 +34,6 @@ RULE = Rule(
     description="Azure SAS rotation is within policy.max_sas_rotation.",
     severity="mandatory",
     fix="Set sas.rotation to policy.max_sas_rotation or less.",
+    security=5.5,
     check=check,
 )

@@ -68,6 +68,7 @@ RULE = Rule(
     severity="mandatory",
     fix="Keep the trust policy tether renders: the platform account as principal and StringEquals "
     "sts:ExternalId set to external_id.",
+    security=9.1,
     check=check,
     parts=frozenset({"role.trust_policy"}),
 )

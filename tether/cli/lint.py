@@ -20,6 +20,9 @@ example:
   tether lint stacks/dev/integrations.yaml
   tether lint --output sarif stacks/*/integrations.yaml > lint.sarif   # for GitHub code scanning
 
+With --output sarif, nothing is written when a spec is invalid or unreadable (exit 2 or 3): an upload
+missing its findings would close their alerts.
+
 exit status: 0 no unwaived mandatory finding (advisories allowed), 1 a mandatory finding,
 2 bad input (an invalid spec, usage), 3 a file could not be read.
 """
@@ -73,13 +76,16 @@ def run(args: argparse.Namespace) -> int:
             outcomes.append(Unlinted(file, tuple(error.problems), "invalid spec", error.exit_code))
         except TetherError as error:
             outcomes.append(Unlinted(file, (), str(error), error.exit_code))
-    if args.output in ("json", "sarif"):
+    unlinted = [o for o in outcomes if isinstance(o, Unlinted)]
+    if args.output != "text":
+        for outcome in unlinted:
+            for line in [str(p) for p in outcome.problems] or [f"tether: {outcome.file}: {outcome.message}"]:
+                print(line, file=sys.stderr)
+    if args.output == "sarif" and unlinted:
+        print("tether: no SARIF written: code scanning would read the missing findings as fixed", file=sys.stderr)
+    elif args.output in ("json", "sarif"):
         print_json((jsondoc if args.output == "json" else sarif).document(outcomes))
     else:
         print((text if args.output == "text" else markdown).render(outcomes))
-    for outcome in outcomes:
-        if isinstance(outcome, Unlinted) and args.output != "text":
-            for line in [str(p) for p in outcome.problems] or [f"tether: {outcome.file}: {outcome.message}"]:
-                print(line, file=sys.stderr)
     codes = [o.exit_code if isinstance(o, Unlinted) else EXIT_FINDINGS if o.blocking else EXIT_OK for o in outcomes]
     return max(codes)
