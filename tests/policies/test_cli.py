@@ -37,6 +37,7 @@ def test_examples_findings_are_the_known_advisories(capsys: Capture, monkeypatch
     assert found == {
         ("stacks/dev/integrations.yaml", "TTH004", "lab-archive", False, False),
         ("stacks/dev/integrations.yaml", "TTH060", "lab-archive", False, True),
+        ("stacks/prod/integrations.yaml", "TTH022", "call-audio", False, False),
         ("stacks/prod/integrations.yaml", "TTH031", "call-audio", False, False),
     }
     assert report["ok"] is True

@@ -275,7 +275,7 @@ def test_the_components_graph_gets_lints_verdicts(
     assert {v[0] for v in violations} | {w[0] for w in waived} == rules
 
 
-@pytest.mark.parametrize(("example", "rules"), list(zip(EXAMPLES, [{"TTH004", "TTH060"}, {"TTH031"}], strict=True)))
+@pytest.mark.parametrize(("example", "rules"), list(zip(EXAMPLES, [{"TTH004", "TTH060"}, {"TTH022", "TTH031"}], strict=True)))
 def test_the_example_stacks_get_lints_verdicts(example: str, rules: set[str]) -> None:
     loaded = load_spec(str(ROOT / example))
     violations, waived = verdicts(run(build(loaded, TODAY), planned_graph(loaded)))

@@ -31,13 +31,13 @@ from .test_rules import PLATFORM, role
 S3_FULL = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
 ROLE = {"name": "tether-videos", "path": "/tether/"}
 TRUST = {"Effect": "Allow", "Principal": PLATFORM, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"sts:ExternalId": "acme-1234"}}}
+         "Condition": {"StringEquals": {"sts:ExternalId": "acme-videos-5f1c"}}}
 WEB_IDENTITY = {"Effect": "Allow", "Principal": {"Federated": "token.actions.githubusercontent.com"},
                 "Action": "sts:AssumeRoleWithWebIdentity"}
 SAML = {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::111122223333:saml-provider/corp"},
         "Action": ["sts:AssumeRoleWithSAML", "sts:TagSession"]}
 WILD = {"Sid": "Everything", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}
-DIRECT = bend(BASE, "    external_id: acme-1234\n", "    external_id: acme-1234\n    direct_access: true\n")
+DIRECT = bend(BASE, "    external_id: acme-videos-5f1c\n", "    external_id: acme-videos-5f1c\n    direct_access: true\n")
 
 
 def managed(*arns: str, trust: tuple[dict[str, Any], ...] = (TRUST,)) -> Callable[[Desired], dict[str, Any]]:
@@ -95,6 +95,18 @@ HAND_EDITS = [
         tampered("videos", lambda d: {"policy": {"Version": "2012-10-17", "Statement": [tls_deny("acme-videos"),
                                                                                           VPCE_READ]}})),
         id="everyone-through-one-vpc-endpoint-is-not-public"),
+    pytest.param(Case(Planned(r.S3_CORS[0], "videos-cors", {"bucket": "acme-videos", "corsRules": [
+        {"allowedOrigins": ["https://app.example.com"], "allowedMethods": ["GET"], "allowedHeaders": ["*"],
+         "maxAgeSeconds": 315360000.0}]}, VIDEOS), frozenset({"TTH012"}),
+        tampered("videos", lambda d: {"cors_rules": [{"AllowedOrigins": ["https://app.example.com"],
+                                                      "AllowedMethods": ["GET"], "AllowedHeaders": ["*"],
+                                                      "MaxAgeSeconds": 315360000}]})), id="s3-cors-any-header"),
+    pytest.param(Case(Planned(r.AZ_BLOB_SERVICE, "audio-blob", {"accountName": "acmeaudio", "cors": {"corsRules": [
+        {"allowedOrigins": ["https://app.example.com"], "allowedMethods": ["GET"], "allowedHeaders": ["Range"],
+         "exposedHeaders": ["*"], "maxAgeInSeconds": 3600}]}}), frozenset({"TTH012"}),
+        tampered("audio", lambda d: {"cors": [{"allowedOrigins": ["https://app.example.com"], "allowedMethods": ["GET"],
+                                               "allowedHeaders": ["Range"], "exposedHeaders": ["*"],
+                                               "maxAgeInSeconds": 3600}]})), id="azure-cors-expose-all"),
 ]
 
 
