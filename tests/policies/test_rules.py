@@ -247,6 +247,7 @@ PASSING = [
                                 "      methods: [GET, HEAD, PUT]\n      reason: reviewers upload corrected masks\n"),
                  id="TTH011-methods-with-reason"),
     pytest.param("TTH020", bend(BASE, "max_url_expiry: 7d", "max_url_expiry: 1d"), id="TTH020-at-the-maximum"),
+    pytest.param("TTH020", bend(BASE, "    signed_url_expiry: 12h\n", ""), id="TTH020-the-aws-default-fits-a-session"),
     pytest.param("TTH020", bend(BASE, "max_url_expiry: 7d", "max_url_expiry: 1h").replace(
         "    creator: ann@acme.ai\n", "    creator: ann@acme.ai\n    direct_access: true\n"), id="TTH020-direct-access"),
     pytest.param("TTH030", CLIENT_ONLY, id="TTH030-guard-rendered"),

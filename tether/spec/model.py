@@ -29,6 +29,10 @@ from tether.spec.durations import Duration
 
 ONE_WEEK = timedelta(days=7)
 """Default signed URL expiry (product documentation) and the SigV4 / GCS V4 hard limit."""
+AWS_URL_EXPIRY = timedelta(hours=12)
+"""Default signed URL expiry on AWS: a URL signed with the platform role's session credentials dies with
+the session, which IAM caps at 12 h (MaxSessionDuration), so the product's one-week default cannot hold
+there; TTH020 flags an explicit longer one."""
 
 Provider = Literal["aws", "gcp", "azure", "otc", "s3-compatible"]
 Role = Literal["admin", "user"]
@@ -255,7 +259,7 @@ class AwsIntegration(IntegrationBase):
     region: Annotated[StrictStr, AfterValidator(_region(regions.AWS_REGIONS, "AWS"))]
     bucket: S3Bucket
     external_id: ExternalId | None = None
-    signed_url_expiry: UrlExpiry = ONE_WEEK
+    signed_url_expiry: UrlExpiry = AWS_URL_EXPIRY
 
     @model_validator(mode="after")
     def _needs_external_id(self) -> AwsIntegration:
