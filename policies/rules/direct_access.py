@@ -54,6 +54,7 @@ RULE = Rule(
     severity="mandatory",
     fix="Remove the grant; with Direct Access the platform signs nothing and needs no access.",
     security=8.0,
+    pack_only=True,
     check=check,
     parts=frozenset({
         "role.trust_policy", "role.permissions_policy", "role.managed_policies", "policy", "bucket_bindings",

@@ -47,6 +47,7 @@ AT_REST = Rule(
     severity="mandatory",
     fix="Keep the default encryption tether renders (SSE-S3 AES256, or SSE-KMS).",
     security=6.5,
+    pack_only=True,
     check=check_at_rest,
     parts=frozenset({"encryption"}),
 )

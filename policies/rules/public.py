@@ -81,6 +81,7 @@ RULE = Rule(
     fix="Keep the public access block / public access prevention / private container that tether renders; "
     "remove any grant to everyone.",
     security=9.3,
+    pack_only=True,
     check=check,
     parts=frozenset({
         "public_access_block", "policy", "public_access_prevention", "uniform_bucket_level_access",

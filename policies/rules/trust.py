@@ -69,6 +69,7 @@ RULE = Rule(
     fix="Keep the trust policy tether renders: the platform account as principal and StringEquals "
     "sts:ExternalId set to external_id.",
     security=9.1,
+    pack_only=True,
     check=check,
     parts=frozenset({"role.trust_policy"}),
 )

@@ -14,7 +14,9 @@ HELP = """Check spec files against the organization's policy rules, before anyth
 The same rules run at deploy time in the Pulumi policy pack (pulumi preview --policy-pack policies).
 Each finding names its rule, severity (mandatory or advisory), the integration, the spec line that
 causes it, and how to fix it. A rule can be waived per integration in the spec (waivers: rule,
-reason, expires); an expired waiver no longer waives. `tether lint --rules` lists the rules.
+reason, expires); an expired waiver no longer waives. `tether lint --rules` lists the rules and
+where each can fire: some guard only against a program that departs from what tether renders, so
+only the pack can report them.
 
 example:
   tether lint stacks/dev/integrations.yaml
@@ -53,7 +55,10 @@ def _rules() -> int:
     from policies.registry import RULES
     from tether.cli.formatting import text_table
 
-    print(text_table(["ID", "SEVERITY", "NAME", "WHAT"], [(r.id, r.severity, r.name, r.description) for r in RULES]))
+    print(text_table(["ID", "SEVERITY", "FIRES IN", "NAME", "WHAT"],
+                     [(r.id, r.severity, r.fires_in, r.name, r.description) for r in RULES]))
+    print("\nFIRES IN: lint+pack when a spec can break the rule; pack when only a program that departs from what "
+          "tether renders can (lint judges the rendered state).")
     return EXIT_OK
 
 
