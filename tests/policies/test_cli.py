@@ -129,7 +129,7 @@ def test_worst_outcome_wins_across_files(write: Callable[..., str]) -> None:
 def test_rules_lists_every_rule(capsys: Capture) -> None:
     assert main(["lint", "--rules"]) == 0
     out = capsys.readouterr().out
-    assert [line.split()[0] for line in out.splitlines()[1:]] == [rule.id for rule in RULES]
+    assert [line.split()[0] for line in out.splitlines()[1:] if line.startswith("TTH")] == [rule.id for rule in RULES]
 
 
 def test_the_command_stays_light_at_import() -> None:
