@@ -85,8 +85,8 @@ def _fixed(key: str, value: str) -> bool:
     return not (key == "aws:sourceip" and value in _EVERYWHERE)
 
 
-def narrowed(statement: Statement) -> bool:
-    """True when a condition limits the statement to fixed values of a narrowing key.
+def narrowed(statement: Statement, keys: frozenset[str] = NARROWING_KEYS) -> bool:
+    """True when a condition limits the statement to fixed values of one of ``keys`` (lower case).
 
     ``...IfExists`` operators and ``ForAnyValue``/``ForAllValues`` sets do not count: a request
     without the key (or with an empty set) still matches them.
@@ -97,15 +97,16 @@ def narrowed(statement: Statement) -> bool:
         for key, value in block.items():
             key = str(key).lower()
             found = values(value)
-            if key in NARROWING_KEYS and found and all(_fixed(key, v) for v in found):
+            if key in keys and found and all(_fixed(key, v) for v in found):
                 return True
     return False
 
 
-def public(statement: Statement) -> bool:
-    """True when an Allow statement grants everyone (``Principal: *`` not narrowed, or ``NotPrincipal``)."""
+def public(statement: Statement, keys: frozenset[str] = NARROWING_KEYS) -> bool:
+    """True when an Allow statement grants everyone (``Principal: *`` not narrowed by one of ``keys``,
+    or ``NotPrincipal``)."""
     if statement.get("Effect") != "Allow":
         return False
     if "NotPrincipal" in statement:
         return True
-    return "*" in principals(statement) and not narrowed(statement)
+    return "*" in principals(statement) and not narrowed(statement, keys)

@@ -95,6 +95,11 @@ HAND_EDITS = [
         tampered("videos", lambda d: {"policy": {"Version": "2012-10-17", "Statement": [tls_deny("acme-videos"),
                                                                                           VPCE_READ]}})),
         id="everyone-through-one-vpc-endpoint-is-not-public"),
+    pytest.param(Case(Planned(r.S3_POLICY, "drones-policy", {"bucket": "acme-drones", "policy": document(
+        tls_deny("acme-drones"), {**VPCE_READ, "Resource": "arn:aws:s3:::acme-drones/*"})}), frozenset({"TTH001"}),
+        tampered("drones", lambda d: {"policy": {"Version": "2012-10-17", "Statement": [
+            tls_deny("acme-drones"), {**VPCE_READ, "Resource": "arn:aws:s3:::acme-drones/*"}]}})),
+        id="obs-knows-no-vpc-endpoints-so-it-is-public"),
     pytest.param(Case(Planned(r.S3_CORS[0], "videos-cors", {"bucket": "acme-videos", "corsRules": [
         {"allowedOrigins": ["https://app.example.com"], "allowedMethods": ["GET"], "allowedHeaders": ["*"],
          "maxAgeSeconds": 315360000.0}]}, VIDEOS), frozenset({"TTH012"}),
