@@ -250,6 +250,11 @@ BRIDGE = [
     pytest.param(BASE + bend(LAB, "https://s3.lab", "http://s3.lab"), None, render, {"TTH002", "TTH004"},
                  id="plain-http-store"),
     pytest.param(WAIVED, None, render, {"TTH011"}, id="waived"),
+    pytest.param(bend(BASE, "    principal: domain/0a1b2c3d:user/9f8e7d6c\n", "    strict_client_only: true\n"), None,
+                 render, {"TTH030"}, id="obs-client-only-without-principal"),
+    pytest.param(bend(BASE, "      headers: [Range]\n", "      headers: ['*']\n      max_age: 30d\n").replace(
+        "calls}\n", "calls}\n    sas: {mode: account-key}\n"), None, render, {"TTH012", "TTH022"},
+        id="cors-headers-and-account-key"),
     pytest.param(BASE, change_inputs(r.S3_PUBLIC_ACCESS_BLOCK, "videos-public-access-block",
                                      lambda p: {**p, "restrictPublicBuckets": False}),
                  public_access_block("videos", RestrictPublicBuckets=False),
