@@ -2,7 +2,9 @@
 
 The product documentation asks for short expiry; ``policy.max_url_expiry`` is the organization's
 ceiling. Provider limits: SigV4 and GCS V4 URLs live at most 7 days, and an AWS URL signed with the
-credentials of an assumed role dies when that session ends (12 hours at most), whatever it says.
+credentials of an assumed role dies when that session ends (12 hours at most), whatever it says; so
+an AWS integration's default expiry is 12 h (``tether.spec.model.AWS_URL_EXPIRY``), not the product's
+one week, and only an explicit longer one breaks the rule.
 Direct Access integrations are skipped: the platform signs nothing for them.
 """
 
