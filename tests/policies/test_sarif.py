@@ -38,7 +38,9 @@ def validator() -> jsonschema.Draft4Validator:
 def github_problems(document: dict[str, Any]) -> list[str]:
     """What GitHub's "SARIF support for code scanning" requires and this document misses.
 
-    Per run: ``tool.driver.name``; at most 25,000 rules and 25,000 results. Per rule: ``id``; a rule
+    Limits from "About code scanning limits on SARIF results" (docs.github.com, code-scanning
+    troubleshooting-sarif-uploads/results-exceed-limit): 20 runs per file, 25,000 rules and 25,000
+    results per run, 1,000 locations per result, 20 tags per rule. Per run: ``tool.driver.name``. Per rule: ``id``; a rule
     tagged ``security`` carries ``properties.security-severity``, a string holding a number from 0.0
     to 10.0 (else code scanning shows no Critical/High/Medium/Low); at most 20 tags. Per result:
     ``ruleId`` of a rule, ``message.text``, 1 to 1,000 locations with ``artifactLocation.uri`` and
@@ -50,6 +52,8 @@ def github_problems(document: dict[str, Any]) -> list[str]:
     found = []
     if document.get("version") != "2.1.0":
         found.append("version is not 2.1.0")
+    if not 1 <= len(document.get("runs", [])) <= 20:
+        found.append("not 1 to 20 runs")
     for run in document.get("runs", []):
         driver = run.get("tool", {}).get("driver", {})
         rules = driver.get("rules", [])
