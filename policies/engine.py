@@ -16,6 +16,7 @@ from policies.locate import locate, yaml_path
 from policies.registry import RULES
 from policies.rule import Rule, Subject, Violation
 from tether.desired import Desired, render
+from tether.errors import SpecInvalid
 from tether.problems import Location, dotted
 from tether.spec import LoadedSpec
 from tether.spec.model import AnyIntegration, Spec, Waiver
@@ -65,7 +66,13 @@ def judge(spec: Spec, index: int, desired: Desired, rules: Iterable[Rule] = RULE
 
 
 def lint(loaded: LoadedSpec, today: date, render_one: Render = render) -> Report:
-    """Lint a loaded spec: render each integration, judge it, waive, locate."""
+    """Lint a loaded spec: render each integration, judge it, waive, locate.
+
+    Raises SpecInvalid when a waiver cannot stand (``waivers.problems``).
+    """
+    refused = waivers.problems(loaded, today)
+    if refused:
+        raise SpecInvalid(refused)
     spec, source = loaded.spec, loaded.source
     findings: list[Finding] = []
     uses: list[waivers.WaiverUse] = []

@@ -65,3 +65,48 @@ def conditions(statement: Statement, operator: str, key: str) -> list[str]:
         if name.lower() == key.lower():
             return values(value)
     return []
+
+
+NARROWING_KEYS = frozenset(key.lower() for key in (
+    "aws:SourceIp", "aws:SourceArn", "aws:SourceVpc", "aws:SourceVpce", "aws:SourceOwner", "aws:SourceAccount",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:userid", "s3:DataAccessPointArn",
+    "s3:DataAccessPointAccount",
+))
+"""Condition keys whose fixed value makes an Allow for everyone non-public, as S3 Block Public Access
+defines it (S3 User Guide, "The meaning of 'public'"; the S3 API's PublicAccessBlockConfiguration)."""
+_FIXED_OPERATORS = ("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress")
+_EVERYWHERE = ("0.0.0.0/0", "::/0")
+
+
+def _fixed(key: str, value: str) -> bool:
+    """A value that names one thing: no wildcard, no policy variable (and for aws:userid, not ``AROLEID:*``)."""
+    if any(mark in value for mark in ("*", "?", "${")) or not value:
+        return False
+    return not (key == "aws:sourceip" and value in _EVERYWHERE)
+
+
+def narrowed(statement: Statement, keys: frozenset[str] = NARROWING_KEYS) -> bool:
+    """True when a condition limits the statement to fixed values of one of ``keys`` (lower case).
+
+    ``...IfExists`` operators and ``ForAnyValue``/``ForAllValues`` sets do not count: a request
+    without the key (or with an empty set) still matches them.
+    """
+    for operator, block in (statement.get("Condition") or {}).items():
+        if str(operator).lower() not in _FIXED_OPERATORS or not isinstance(block, dict):
+            continue
+        for key, value in block.items():
+            key = str(key).lower()
+            found = values(value)
+            if key in keys and found and all(_fixed(key, v) for v in found):
+                return True
+    return False
+
+
+def public(statement: Statement, keys: frozenset[str] = NARROWING_KEYS) -> bool:
+    """True when an Allow statement grants everyone (``Principal: *`` not narrowed by one of ``keys``,
+    or ``NotPrincipal``)."""
+    if statement.get("Effect") != "Allow":
+        return False
+    if "NotPrincipal" in statement:
+        return True
+    return "*" in principals(statement) and not narrowed(statement, keys)

@@ -48,11 +48,14 @@ def _resource_keys(resource: Resource) -> Iterator[Key]:
         yield "s3", str(props.get("bucket"))
     elif kind == r.IAM_ROLE:
         yield "role", str(props.get("name"))
-    elif kind == r.IAM_ROLE_POLICY:
+    elif kind in (r.IAM_ROLE_POLICY, r.IAM_ATTACHMENT):
         yield "role", str(props.get("role")).rsplit("/", 1)[-1]
+    elif kind == r.IAM_POLICY_ATTACHMENT:
+        for role in props.get("roles") or []:
+            yield "role", str(role).rsplit("/", 1)[-1]
     elif kind == r.GCS_BUCKET:
         yield "gcs", str(props.get("name"))
-    elif kind in (r.GCS_MEMBER, r.GCS_BINDING):
+    elif kind in (r.GCS_MEMBER, r.GCS_BINDING, r.GCS_POLICY):
         yield "gcs", str(props.get("bucket")).removeprefix("b/")
     elif kind == r.GCS_SIGNER:
         yield "reader", str(props.get("serviceAccountId")).rsplit("/", 1)[-1]

@@ -30,7 +30,7 @@ from policies.engine import judge
 from policies.locate import locate
 from policies.pack.owners import Owners
 from policies.pack.resources import ANCHORS, PARTS, Contribution, Resource, assemble, contribution
-from policies.registry import BY_ID, RULES
+from policies.registry import RULES
 from policies.rule import Rule, Violation
 from tether.spec import LoadedSpec
 
@@ -163,9 +163,7 @@ def _waivers_check(context: Context) -> Callable[[StackValidationArgs, ReportVio
                 report(f"{integration.name}: {rule.id} waived until {waiver.expires} ({waiver.reason}): "
                        f"{violation.message}", group.anchor)
             for waiver in integration.waivers:
-                if waiver.rule not in BY_ID:
-                    report(f"{integration.name}: a waiver names {waiver.rule}, which is no rule", group.anchor)
-                elif not waivers.live(waiver, context.today):
+                if not waivers.live(waiver, context.today):
                     report(f"{integration.name}: the waiver of {waiver.rule} expired on {waiver.expires} and no "
                            "longer waives", group.anchor)
 
@@ -173,7 +171,11 @@ def _waivers_check(context: Context) -> Callable[[StackValidationArgs, ReportVio
 
 
 def build(loaded: LoadedSpec, today: date) -> list[Policy]:
-    """Every policy of the pack for ``loaded``, judging waivers as of ``today``."""
+    """Every policy of the pack for ``loaded``, judging waivers as of ``today``; a spec whose waivers
+    cannot stand (``waivers.problems``) gets the pack that blocks every deployment and says why."""
+    refused = waivers.problems(loaded, today)
+    if refused:
+        return unusable("the spec's waivers cannot be used: " + "; ".join(str(p) for p in refused))
     context = Context(loaded, today)
     found: list[Policy] = []
     for rule in RULES:

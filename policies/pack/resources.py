@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from policies.iam import values
 from tether.desired import AzureDesired, Desired, GcsDesired, RoleDesired, S3Desired
 from tether.desired.azure import BLOB_DATA_READER, BLOB_DELEGATOR
 from tether.desired.s3 import ROLE_PATH, role_name
@@ -37,9 +38,12 @@ S3_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 IAM_ROLE = "aws:iam/role:Role"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+IAM_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 GCS_BUCKET = "gcp:storage/bucket:Bucket"
 GCS_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
 GCS_BINDING = "gcp:storage/bucketIAMBinding:BucketIAMBinding"
+GCS_POLICY = "gcp:storage/bucketIAMPolicy:BucketIAMPolicy"
 GCS_SIGNER = "gcp:serviceaccount/iAMMember:IAMMember"
 GCS_HMAC = "gcp:storage/hmacKey:HmacKey"
 AZ_ACCOUNT = "azure-native:storage:StorageAccount"
@@ -53,11 +57,14 @@ PARTS: dict[str, tuple[str, ...]] = {
     S3_PUBLIC_ACCESS_BLOCK: ("public_access_block",),
     S3_OWNERSHIP: ("ownership",),
     S3_POLICY: ("policy",),
-    IAM_ROLE: ("role.trust_policy",),
+    IAM_ROLE: ("role.trust_policy", "role.permissions_policy", "role.managed_policies"),
     IAM_ROLE_POLICY: ("role.permissions_policy",),
+    IAM_ATTACHMENT: ("role.managed_policies",),
+    IAM_POLICY_ATTACHMENT: ("role.managed_policies",),
     GCS_BUCKET: ("cors", "uniform_bucket_level_access", "public_access_prevention"),
     GCS_MEMBER: ("bucket_bindings",),
     GCS_BINDING: ("bucket_bindings",),
+    GCS_POLICY: ("bucket_bindings",),
     GCS_SIGNER: ("signer_bindings",),
     GCS_HMAC: ("hmac_key",),
     AZ_ACCOUNT: ("https_only", "minimum_tls_version", "allow_blob_public_access"),
@@ -135,10 +142,18 @@ def _s3(kind: str, props: Mapping[str, Any]) -> Contribution:
     if kind == S3_POLICY:
         return {"policy": _statements(props.get("policy"))}
     if kind == IAM_ROLE:
+        # RoleArgs.inline_policies (engine name inlinePolicies: [{name, policy}]) and managed_policy_arns
+        # (managedPolicyArns), pulumi_aws/iam/role.py: deprecated, yet a program may still set them.
+        inline = [s for p in plain(props.get("inlinePolicies") or []) for s in _statements(p.get("policy"))]
         return {"role.trust_policy": _statements(props.get("assumeRolePolicy")), "role.name": props.get("name"),
-                "role.max_session": int(props.get("maxSessionDuration") or 3600)}
+                "role.max_session": int(props.get("maxSessionDuration") or 3600),
+                "role.permissions_policy": inline, "role.managed_policies": plain(props.get("managedPolicyArns") or [])}
     if kind == IAM_ROLE_POLICY:
         return {"role.permissions_policy": _statements(props.get("policy"))}
+    if kind in (IAM_ATTACHMENT, IAM_POLICY_ATTACHMENT):
+        # RolePolicyAttachmentArgs(role, policy_arn) and PolicyAttachmentArgs(policy_arn, roles, ...):
+        # pulumi_aws/iam/role_policy_attachment.py, policy_attachment.py.
+        return {"role.managed_policies": [props.get("policyArn")]}
     return {}
 
 
@@ -147,6 +162,14 @@ def _gcs(kind: str, props: Mapping[str, Any]) -> Contribution:
         return {"cors": _renamed(props.get("cors"), _GCS_CORS_KEYS),
                 "uniform_bucket_level_access": props.get("uniformBucketLevelAccess") is True,
                 "public_access_prevention": props.get("publicAccessPrevention") or ""}
+    if kind == GCS_POLICY:
+        # BucketIAMPolicyArgs(bucket, policy_data): the whole IAM policy as JSON {"bindings": [{role, members,
+        # condition}]} (pulumi_gcp/storage/bucket_iam_policy.py, organizations.get_iam_policy's policy_data).
+        data = _document(props.get("policyData"))
+        return {"bucket_bindings": [
+            {"role": b.get("role"), "member": member, **({"condition": b["condition"]} if b.get("condition") else {})}
+            for b in data.get("bindings") or [] if isinstance(b, dict) for member in values(b.get("members"))
+        ]}
     if kind in (GCS_MEMBER, GCS_BINDING):
         members = [props.get("member")] if kind == GCS_MEMBER else plain(props.get("members") or [])
         binding = {"role": props.get("role")}
@@ -206,13 +229,14 @@ def merge(contributions: Iterable[Contribution]) -> Contribution:
 
 def _s3_desired(integration: AnyIntegration, found: Contribution) -> S3Desired:
     role = None
-    if "role.trust_policy" in found or "role.permissions_policy" in found:
+    if {"role.trust_policy", "role.permissions_policy", "role.managed_policies"} & set(found):
         role = RoleDesired(
             name=found.get("role.name") or role_name(integration.name),
             path=ROLE_PATH,
             trust_policy={"Version": VERSION, "Statement": found.get("role.trust_policy", [])},
             permissions_policy={"Version": VERSION, "Statement": found.get("role.permissions_policy", [])},
             max_session_seconds=found.get("role.max_session", 3600),
+            managed_policy_arns=tuple(str(arn) for arn in found.get("role.managed_policies", [])),
         )
     aws = isinstance(integration, AwsIntegration)
     return S3Desired(

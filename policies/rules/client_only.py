@@ -61,7 +61,15 @@ def _fenced(statement: iam.Statement, wanted: list[str]) -> list[str]:
 
 def check_guard(subject: Subject) -> Iterator[Violation]:
     """A client-only S3-family bucket denies the platform's servers and the spec declares their networks."""
-    state = subject.desired
+    state, integration = subject.desired, subject.integration
+    if isinstance(state, S3Desired) and integration.strict_client_only and not integration.direct_access \
+            and not _platform_reads(subject):
+        yield Violation(
+            (*subject.at, "strict_client_only"),
+            f"{integration.name} is strict client-only but names no principal, so the bucket policy cannot deny "
+            "the platform's reads from its server networks",
+        )
+        return
     if not isinstance(state, S3Desired) or not _platform_reads(subject):
         return
     wanted = [str(cidr) for cidr in subject.spec.platform.egress_cidrs]
@@ -109,7 +117,9 @@ GUARD = Rule(
     name="client-only-server-guard",
     description="Strict client-only S3 buckets deny the platform's reads from its declared server networks.",
     severity="mandatory",
-    fix="Declare platform.egress_cidrs and keep the bucket policy's DenyPlatformServerReads statement.",
+    fix="Declare platform.egress_cidrs and the principal the platform reads as (OBS, S3-compatible), and keep the "
+    "bucket policy's DenyPlatformServerReads statement.",
+    security=8.0,
     check=check_guard,
     parts=frozenset({"policy"}),
 )
@@ -121,5 +131,6 @@ NO_EQUIVALENT = Rule(
     "runtime.",
     severity="advisory",
     fix="Accept it (and waive with that reason), or use Direct Access so the platform holds no grant at all.",
+    security=3.0,
     check=check_no_equivalent,
 )

@@ -17,10 +17,13 @@ def _grants(subject: Subject) -> Iterator[tuple[str, str]]:
     """(part, what) for each grant the configuration makes."""
     state = subject.desired
     if isinstance(state, S3Desired):
-        if state.role is not None and iam.statements(state.role.trust_policy):
-            yield "role.trust_policy", f"an IAM role the platform can assume ({state.role.name})"
-        if state.role is not None and list(iam.allows(state.role.permissions_policy)):
-            yield "role.permissions_policy", f"read permissions on the role {state.role.name}"
+        role = state.role
+        if role is not None and iam.statements(role.trust_policy):
+            yield "role.trust_policy", f"an IAM role the platform can assume ({role.name})"
+        if role is not None and list(iam.allows(role.permissions_policy)):
+            yield "role.permissions_policy", f"read permissions on the role {role.name}"
+        for arn in () if role is None else role.managed_policy_arns:
+            yield "role.managed_policies", f"the managed policy {arn} attached to the platform's role"
         for index, statement in enumerate(iam.allows(state.policy)):
             who = ", ".join(iam.principals(statement))
             yield "policy", f"bucket policy statement {iam.label(statement, index)} allowing {who}"
@@ -50,9 +53,11 @@ RULE = Rule(
     description="Direct Access integrations grant the platform nothing.",
     severity="mandatory",
     fix="Remove the grant; with Direct Access the platform signs nothing and needs no access.",
+    security=8.0,
+    pack_only=True,
     check=check,
     parts=frozenset({
-        "role.trust_policy", "role.permissions_policy", "policy", "bucket_bindings", "signer_bindings",
-        "hmac_key", "role_assignments",
+        "role.trust_policy", "role.permissions_policy", "role.managed_policies", "policy", "bucket_bindings",
+        "signer_bindings", "hmac_key", "role_assignments",
     }),
 )

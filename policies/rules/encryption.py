@@ -46,6 +46,8 @@ AT_REST = Rule(
     description="The bucket encrypts data at rest by default.",
     severity="mandatory",
     fix="Keep the default encryption tether renders (SSE-S3 AES256, or SSE-KMS).",
+    security=6.5,
+    pack_only=True,
     check=check_at_rest,
     parts=frozenset({"encryption"}),
 )
@@ -57,5 +59,6 @@ UNVERIFIED = Rule(
     severity="advisory",
     fix="Confirm with the store's operator that it encrypts at rest (e.g. MinIO SSE with KMS), then waive "
     "this rule with that reason.",
+    security=3.0,
     check=check_unverified,
 )

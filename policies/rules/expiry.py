@@ -2,7 +2,9 @@
 
 The product documentation asks for short expiry; ``policy.max_url_expiry`` is the organization's
 ceiling. Provider limits: SigV4 and GCS V4 URLs live at most 7 days, and an AWS URL signed with the
-credentials of an assumed role dies when that session ends (12 hours at most), whatever it says.
+credentials of an assumed role dies when that session ends (12 hours at most), whatever it says; so
+an AWS integration's default expiry is 12 h (``tether.spec.model.AWS_URL_EXPIRY``), not the product's
+one week, and only an explicit longer one breaks the rule.
 Direct Access integrations are skipped: the platform signs nothing for them.
 """
 
@@ -54,5 +56,6 @@ RULE = Rule(
     severity="mandatory",
     fix="Lower signed_url_expiry to the smaller of policy.max_url_expiry and the provider's limit "
     "(12h for AWS role sessions), keeping it longer than a file takes to annotate and review.",
+    security=5.5,
     check=check,
 )

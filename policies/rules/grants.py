@@ -2,9 +2,11 @@
 
 S3 family: ``s3:GetObject`` on the declared prefixes (the whole bucket when none are declared) and
 ``s3:ListBucket`` only where ``list_objects`` asks for it; never a wildcard action (``s3:*``), a
-``*`` resource or NotAction/NotResource. GCS: ``roles/storage.objectViewer`` with a condition on the
-prefixes, plus token creation to sign. Azure: Storage Blob Data Reader and Delegator only; Azure
-role assignments here are container-wide, so declared prefixes are enforced by the runtime alone.
+``*`` resource or NotAction/NotResource, and no managed policy attached to the role (an attachment,
+``Role.managedPolicyArns``; ``Role.inlinePolicies`` are judged like the inline policy). GCS:
+``roles/storage.objectViewer`` with a condition on the prefixes, plus token creation to sign. Azure:
+Storage Blob Data Reader and Delegator only; Azure role assignments here are container-wide, so
+declared prefixes are enforced by the runtime alone.
 """
 
 from __future__ import annotations
@@ -60,6 +62,11 @@ def _s3(subject: Subject, state: S3Desired) -> Iterator[Violation]:
     documents = [("policy", "bucket policy", state.policy)]
     if state.role is not None:
         documents.insert(0, ("role.permissions_policy", f"role {state.role.name}", state.role.permissions_policy))
+    if state.role is not None:
+        for arn in state.role.managed_policy_arns:
+            yield Violation(_scope(subject), f"role {state.role.name} has the managed policy {arn} attached: tether "
+                            "grants read through its inline policy only, and what a managed policy grants is "
+                            "not in the stack to judge", "role.managed_policies")
     for part, where, document in documents:
         for index, statement in enumerate(iam.allows(document)):
             name = f"{where} statement {iam.label(statement, index)}"
@@ -129,6 +136,8 @@ RULE = Rule(
     severity="mandatory",
     fix="Keep the grants tether renders (s3:GetObject on the prefixes, s3:ListBucket only with list_objects); "
     "on Azure, drop prefixes or waive with the reason that the runtime enforces them.",
+    security=8.5,
     check=check,
-    parts=frozenset({"role.permissions_policy", "policy", "bucket_bindings", "signer_bindings", "role_assignments"}),
+    parts=frozenset({"role.permissions_policy", "role.managed_policies", "policy", "bucket_bindings",
+                     "signer_bindings", "role_assignments"}),
 )

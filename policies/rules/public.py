@@ -1,7 +1,10 @@
 """TTH001: the bucket is not public (Security: only the platform's signed URLs reach the data).
 
 Per provider: S3 public access block with all four settings on (AWS only; OBS and other
-S3-compatible stores have no such API) and no bucket-policy Allow for everyone; GCS public access
+S3-compatible stores have no such API) and no bucket-policy Allow for everyone, "everyone" as S3 Block
+Public Access defines it (``iam.public``: ``Principal *`` is not public when a condition fixes one of
+the narrowing keys, e.g. ``aws:SourceVpce``; on OBS and S3-compatible stores only ``aws:SourceIp``
+counts); GCS public access
 prevention enforced, uniform bucket-level access, no allUsers/allAuthenticatedUsers binding; Azure
 blob public access off on the account and a private container.
 """
@@ -16,6 +19,10 @@ from tether.desired import AzureDesired, GcsDesired, S3Desired
 
 PUBLIC_ACCESS_BLOCK = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+SOURCE_IP = frozenset({"aws:sourceip"})
+"""What narrows an Allow for everyone on OBS and other S3-compatible stores: stores differ in which AWS
+condition keys they honour, and a key a store ignores would leave the Allow open to everyone, so only
+the source address, which they all evaluate, counts there."""
 
 
 def _s3(subject: Subject, state: S3Desired) -> Iterator[Violation]:
@@ -29,9 +36,11 @@ def _s3(subject: Subject, state: S3Desired) -> Iterator[Violation]:
             if off:
                 yield Violation(at, f"the public access block leaves {', '.join(off)} off", "public_access_block")
     for index, statement in enumerate(iam.statements(state.policy)):
-        if statement.get("Effect") == "Allow" and "*" in iam.principals(statement):
+        if iam.public(statement, iam.NARROWING_KEYS if state.provider == "aws" else SOURCE_IP):
             yield Violation(
-                at, f"bucket policy statement {iam.label(statement, index)} allows everyone (Principal *)", "policy"
+                at, f"bucket policy statement {iam.label(statement, index)} allows everyone (Principal * with no "
+                "condition fixing its source)",
+                "policy",
             )
 
 
@@ -76,6 +85,8 @@ RULE = Rule(
     severity="mandatory",
     fix="Keep the public access block / public access prevention / private container that tether renders; "
     "remove any grant to everyone.",
+    security=9.3,
+    pack_only=True,
     check=check,
     parts=frozenset({
         "public_access_block", "policy", "public_access_prevention", "uniform_bucket_level_access",

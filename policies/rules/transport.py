@@ -68,6 +68,7 @@ RULE = Rule(
     severity="mandatory",
     fix="Use an https:// endpoint; keep the bucket policy's DenyInsecureTransport statement; on Azure keep "
     "HTTPS-only traffic and minimum TLS version TLS1_2.",
+    security=7.5,
     check=check,
     parts=frozenset({"policy", "https_only", "minimum_tls_version"}),
 )

@@ -1,5 +1,9 @@
 """TTH040: only the platform, presenting the integration's external ID, may assume its role.
 
+Every trust statement that hands out the role's credentials counts: ``sts:AssumeRole``, and the
+federated ``sts:AssumeRoleWithWebIdentity`` (OIDC) and ``sts:AssumeRoleWithSAML``, whose principals
+(``{"Federated": ...}``) are never the platform's account and which carry no external ID.
+
 The external ID is what stops another customer of the platform from having it assume this role
 for them (the confused-deputy problem); a trust statement without it, or open to everyone, hands
 the bucket to anyone who can reach the platform's account.
@@ -14,6 +18,17 @@ from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
 from tether.spec.model import AwsIntegration
 
+ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+"""Every way to get the role's credentials (an OIDC or SAML federated trust is as good as AssumeRole)."""
+
+
+def _assumes(statement: iam.Statement) -> bool:
+    """Whether an Allow trust statement lets someone get the role's credentials (NotAction included)."""
+    if "NotAction" in statement:
+        excluded = iam.values(statement.get("NotAction"))
+        return not all(iam.covers(excluded, action) for action in ASSUME)
+    return any(iam.covers(iam.values(statement.get("Action")), action) for action in ASSUME)
+
 
 def check(subject: Subject) -> Iterator[Violation]:
     """Every statement that lets someone assume the role names the platform and requires the external ID."""
@@ -24,7 +39,7 @@ def check(subject: Subject) -> Iterator[Violation]:
     platform = subject.spec.platform.aws
     account = platform.account_id if platform else "(platform.aws is not declared)"
     for index, statement in enumerate(iam.allows(state.role.trust_policy)):
-        if not iam.covers(iam.values(statement.get("Action")), "sts:AssumeRole"):
+        if not _assumes(statement):
             continue
         name = iam.label(statement, index)
         who = iam.principals(statement)
@@ -53,6 +68,8 @@ RULE = Rule(
     severity="mandatory",
     fix="Keep the trust policy tether renders: the platform account as principal and StringEquals "
     "sts:ExternalId set to external_id.",
+    security=9.1,
+    pack_only=True,
     check=check,
     parts=frozenset({"role.trust_policy"}),
 )

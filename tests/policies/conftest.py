@@ -41,7 +41,7 @@ integrations:
     provider: aws
     region: eu-west-2
     bucket: {name: acme-videos}
-    external_id: acme-1234
+    external_id: acme-videos-5f1c
     creator: ann@acme.ai
     signed_url_expiry: 12h
     prefixes: [videos/]

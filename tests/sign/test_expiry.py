@@ -21,7 +21,7 @@ def query(url: str) -> dict[str, str]:
     ("integration", "field", "default"),
     [
         ("videos", "X-Amz-Expires", timedelta(hours=12)),
-        ("east", "X-Amz-Expires", timedelta(days=7)),
+        ("east", "X-Amz-Expires", timedelta(hours=12)),  # the AWS default: a role session lasts 12h at most
         ("scans", "X-Amz-Expires", timedelta(hours=2)),
         ("lab", "X-Amz-Expires", timedelta(days=7)),
         ("images", "X-Goog-Expires", timedelta(days=1)),

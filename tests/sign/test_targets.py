@@ -18,7 +18,7 @@ def test_aws_us_east_1_is_virtual_hosted_on_the_global_name() -> None:
     assert url.startswith(
         "https://acme-east.s3.amazonaws.com/frames/cam%201/0001.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256"
         "&X-Amz-Credential=AKIDEXAMPLE%2F20260302%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20260302T093000Z"
-        "&X-Amz-Expires=604800&X-Amz-SignedHeaders=host&X-Amz-Signature="
+        "&X-Amz-Expires=43200&X-Amz-SignedHeaders=host&X-Amz-Signature="
     )
 
 

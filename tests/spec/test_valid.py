@@ -40,7 +40,7 @@ def test_defaults(write) -> None:  # type: ignore[no-untyped-def]
     spec = load_spec(write(BASE)).spec
     integration = spec.integrations[0]
     assert isinstance(integration, AwsIntegration)
-    assert integration.signed_url_expiry == timedelta(days=7)
+    assert integration.signed_url_expiry == timedelta(hours=12)  # the AWS role session's limit (TTH020)
     assert integration.cors.origins == ["https://app.example.com"]
     assert integration.cors.methods == ["GET", "HEAD"]
     assert integration.members[0].email == "ben@acme.ai"

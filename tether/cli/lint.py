@@ -14,11 +14,16 @@ HELP = """Check spec files against the organization's policy rules, before anyth
 The same rules run at deploy time in the Pulumi policy pack (pulumi preview --policy-pack policies).
 Each finding names its rule, severity (mandatory or advisory), the integration, the spec line that
 causes it, and how to fix it. A rule can be waived per integration in the spec (waivers: rule,
-reason, expires); an expired waiver no longer waives. `tether lint --rules` lists the rules.
+reason, expires); an expired waiver no longer waives. `tether lint --rules` lists the rules and
+where each can fire: some guard only against a program that departs from what tether renders, so
+only the pack can report them.
 
 example:
   tether lint stacks/dev/integrations.yaml
   tether lint --output sarif stacks/*/integrations.yaml > lint.sarif   # for GitHub code scanning
+
+With --output sarif, nothing is written when a spec is invalid or unreadable (exit 2 or 3): an upload
+missing its findings would close their alerts.
 
 exit status: 0 no unwaived mandatory finding (advisories allowed), 1 a mandatory finding,
 2 bad input (an invalid spec, usage), 3 a file could not be read.
@@ -50,7 +55,10 @@ def _rules() -> int:
     from policies.registry import RULES
     from tether.cli.formatting import text_table
 
-    print(text_table(["ID", "SEVERITY", "NAME", "WHAT"], [(r.id, r.severity, r.name, r.description) for r in RULES]))
+    print(text_table(["ID", "SEVERITY", "FIRES IN", "NAME", "WHAT"],
+                     [(r.id, r.severity, r.fires_in, r.name, r.description) for r in RULES]))
+    print("\nFIRES IN: lint+pack when a spec can break the rule; pack when only a program that departs from what "
+          "tether renders can (lint judges the rendered state).")
     return EXIT_OK
 
 
@@ -73,13 +81,16 @@ def run(args: argparse.Namespace) -> int:
             outcomes.append(Unlinted(file, tuple(error.problems), "invalid spec", error.exit_code))
         except TetherError as error:
             outcomes.append(Unlinted(file, (), str(error), error.exit_code))
-    if args.output in ("json", "sarif"):
+    unlinted = [o for o in outcomes if isinstance(o, Unlinted)]
+    if args.output != "text":
+        for outcome in unlinted:
+            for line in [str(p) for p in outcome.problems] or [f"tether: {outcome.file}: {outcome.message}"]:
+                print(line, file=sys.stderr)
+    if args.output == "sarif" and unlinted:
+        print("tether: no SARIF written: code scanning would read the missing findings as fixed", file=sys.stderr)
+    elif args.output in ("json", "sarif"):
         print_json((jsondoc if args.output == "json" else sarif).document(outcomes))
     else:
         print((text if args.output == "text" else markdown).render(outcomes))
-    for outcome in outcomes:
-        if isinstance(outcome, Unlinted) and args.output != "text":
-            for line in [str(p) for p in outcome.problems] or [f"tether: {outcome.file}: {outcome.message}"]:
-                print(line, file=sys.stderr)
     codes = [o.exit_code if isinstance(o, Unlinted) else EXIT_FINDINGS if o.blocking else EXIT_OK for o in outcomes]
     return max(codes)

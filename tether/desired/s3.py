@@ -29,6 +29,8 @@ class RoleDesired:
     trust_policy: Document
     permissions_policy: Document
     max_session_seconds: int
+    managed_policy_arns: tuple[str, ...] = ()
+    """Managed policies attached to the role: tether attaches none; the policy pack reads a program's."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,10 @@ from tether.spec.durations import Duration
 
 ONE_WEEK = timedelta(days=7)
 """Default signed URL expiry (product documentation) and the SigV4 / GCS V4 hard limit."""
+AWS_URL_EXPIRY = timedelta(hours=12)
+"""Default signed URL expiry on AWS: a URL signed with the platform role's session credentials dies with
+the session, which IAM caps at 12 h (MaxSessionDuration), so the product's one-week default cannot hold
+there; TTH020 flags an explicit longer one."""
 
 Provider = Literal["aws", "gcp", "azure", "otc", "s3-compatible"]
 Role = Literal["admin", "user"]
@@ -141,6 +145,8 @@ class OrgPolicy(StrictModel):
     max_sas_rotation: Duration = timedelta(days=30)
     required_tags: list[TagKey] = []
     annotator_continents: list[regions.Continent] = []
+    max_waiver: Duration = timedelta(days=365)
+    """How far ahead of the day it is judged a waiver may expire: exceptions are reviewed again."""
 
 
 class Member(StrictModel):
@@ -169,11 +175,17 @@ class Cors(StrictModel):
     """Why methods beyond GET/HEAD are needed; the policy asks for it."""
 
 
+def _said(reason: str) -> str:
+    if len(reason.strip()) < 10:
+        raise ValueError("a waiver's reason must say why in at least 10 characters besides spaces")
+    return reason
+
+
 class Waiver(StrictModel):
     """A reviewed exception to one policy rule, for this integration, until a date."""
 
     rule: Annotated[StrictStr, StringConstraints(pattern=r"^TTH\d{3}$")]
-    reason: Annotated[StrictStr, StringConstraints(min_length=10)]
+    reason: Annotated[StrictStr, StringConstraints(min_length=10), AfterValidator(_said)]
     expires: date
 
 
@@ -247,7 +259,7 @@ class AwsIntegration(IntegrationBase):
     region: Annotated[StrictStr, AfterValidator(_region(regions.AWS_REGIONS, "AWS"))]
     bucket: S3Bucket
     external_id: ExternalId | None = None
-    signed_url_expiry: UrlExpiry = ONE_WEEK
+    signed_url_expiry: UrlExpiry = AWS_URL_EXPIRY
 
     @model_validator(mode="after")
     def _needs_external_id(self) -> AwsIntegration:
