@@ -90,6 +90,10 @@ class Clients:
 
         return self._cached(("azure-token",), build)
 
+    def _azure_options(self) -> dict[str, Any]:
+        """Pipeline settings of every Azure client: no SDK retries (tether's own apply), tether's timeouts."""
+        return {"retry_total": 0, "connection_timeout": self.timeout, "read_timeout": self.timeout}
+
     def blob_service(self, account: str) -> Any:
         """The blob service of a storage account: shared key from AZURE_STORAGE_KEY, else Entra ID."""
 
@@ -101,9 +105,7 @@ class Clients:
             url = f"{override}/{account}" if override else f"https://{account}.blob.core.windows.net"
             key = self.settings.get("AZURE_STORAGE_KEY")
             credential = AzureNamedKeyCredential(account, key) if key else self._azure_token()
-            return BlobServiceClient(
-                url, credential=credential, retry_total=0, connection_timeout=self.timeout, read_timeout=self.timeout
-            )
+            return BlobServiceClient(url, credential=credential, **self._azure_options())
 
         return self._cached(("blob", account), build)
 
@@ -120,14 +122,10 @@ class Clients:
             from azure.mgmt.authorization import AuthorizationManagementClient
             from azure.mgmt.storage import StorageManagementClient
 
-            token, url, timeout = self._azure_token(), base or AZURE_MANAGEMENT, self.timeout
+            token, url, options = self._azure_token(), base or AZURE_MANAGEMENT, self._azure_options()
             return Management(
-                StorageManagementClient(
-                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
-                ),
-                AuthorizationManagementClient(
-                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
-                ),
+                StorageManagementClient(token, subscription, base_url=url, **options),
+                AuthorizationManagementClient(token, subscription, base_url=url, **options),
                 subscription,
             )
 

@@ -18,6 +18,7 @@ from botocore.exceptions import (
     NoCredentialsError,
     PartialCredentialsError,
     ReadTimeoutError,
+    SSLError,
 )
 
 from tether.desired import RoleDesired, S3Desired
@@ -51,6 +52,12 @@ def classify(error: BaseException) -> Classified | None:
         if status >= 500 and status != 501:
             return Classified("server_error", True, code, detail)
         return Classified("error", False, code, detail)
+    if isinstance(error, SSLError):
+        return Classified(
+            "tls", False, "",
+            f"TLS handshake failed ({str(error)[-160:]}): if the store uses a private CA, set AWS_CA_BUNDLE to its "
+            "certificate file",
+        )
     if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
         return Classified("timeout", True, "", str(error))
     if isinstance(error, EndpointConnectionError | ConnectionClosedError):
@@ -80,7 +87,7 @@ def _role(call: Caller, iam: Any, desired: RoleDesired) -> dict[str, Any]:
 
 
 def _encryption(answer: dict[str, Any]) -> str | None:
-    rules = answer["ServerSideEncryptionConfiguration"].get("Rules", [])
+    rules = answer["ServerSideEncryptionConfiguration"].get("Rules") or []
     default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
     algorithm: str | None = default.get("SSEAlgorithm")
     return algorithm
@@ -123,5 +130,5 @@ def read_s3(desired: S3Desired, s3: Any, iam: Any | None, call: Caller) -> Obser
     )
     if desired.role is not None and iam is not None:
         role = desired.role
-        reading.read("role", lambda: _role(call, iam, role), absent={"NoSuchEntity"})
+        reading.read("role", lambda: _role(call, iam, role), absent={"NoSuchEntity"}, endpoint="iam")
     return reading.observed
