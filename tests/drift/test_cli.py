@@ -94,6 +94,9 @@ def test_unreadable_exits_3_and_says_why(env_file: tuple[Replay, str], capsys: p
         (["--integration", "nope"], f"tether: error: {DEV}: no integration named 'nope' (known: call-audio, "),
         (["--concurrency", "0"], "tether drift: error: argument --concurrency: invalid positive int value: '0'"),
         (["--env-file", "/nonexistent.env"], "tether: error: /nonexistent.env: no such file"),
+        (["--timeout", "nan"], "tether drift: error: argument --timeout: invalid positive float value: 'nan'"),
+        (["--timeout", "inf"], "tether drift: error: argument --timeout: invalid positive float value: 'inf'"),
+        (["--deadline", "-1"], "tether drift: error: argument --deadline: invalid positive float value: '-1'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
