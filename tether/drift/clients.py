@@ -47,6 +47,21 @@ class Clients:
             return built
 
     # S3 family -----------------------------------------------------------------------------
+    def _session(self, provider: str) -> Any:
+        """One boto3 session per provider, all sharing one botocore data loader: building a session and
+        parsing the service models (S3's is about 1 MB of JSON) is most of a small scan's CPU, and the
+        models do not differ between providers (see bench/drift.py's CPU table)."""
+
+        def build() -> Any:
+            from botocore.loaders import create_loader
+
+            session = self.settings.boto_session(provider)
+            loader = self._cached(("boto-loader",), create_loader)
+            session._session.register_component("data_loader", loader)
+            return session
+
+        return self._cached(("boto-session", provider), build)
+
     def _boto(self, service: str, provider: str, region: str, endpoint: str | None, path_style: bool) -> Any:
         from botocore.config import Config
 
@@ -60,7 +75,7 @@ class Clients:
             request_checksum_calculation="when_supported" if provider == "aws" else "when_required",
             response_checksum_validation="when_supported" if provider == "aws" else "when_required",
         )
-        return self.settings.boto_session(provider).client(
+        return self._session(provider).client(
             service,
             region_name=region,
             endpoint_url=endpoint,
