@@ -231,6 +231,14 @@ def main() -> None:
         [[run.size, run.concurrency, f"{run.seconds:.2f}",
           *(f"{1000 * run.cpu.get(name, 0.0) / run.size:.1f}" for name in names)] for run in runs],
     ))
+    own = parallel.cpu["tether (this process)"]
+    shared = sum(parallel.cpu.values()) / (os.cpu_count() or 1)
+    floor = max(own, shared)
+    print(
+        f"\nCPU floor at concurrency {args.concurrency}, {args.speedup_size} integrations: {floor:.2f} s "
+        f"(tether under one GIL {own:.2f} s; all processes over {os.cpu_count()} cores {shared:.2f} s), so at most "
+        f"{serial.seconds / floor:.1f}x on this machine whatever the concurrency; measured {speedup:.1f}x"
+    )
     what = f"{args.rtt_ms:g} ms round trip"
     report("drift", f"concurrency {args.concurrency} vs 1, {args.speedup_size} integrations, {what}", speedup,
            ">= 12x", speedup >= 12)

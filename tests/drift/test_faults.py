@@ -8,7 +8,6 @@ from __future__ import annotations
 import copy
 import datetime
 import json
-import socket
 import socketserver
 import threading
 import time
@@ -22,8 +21,18 @@ from botocore.exceptions import SSLError
 from botocore.stub import Stubber
 
 from tether.desired import S3Desired, render
-from tether.drift import Clients, RetryPolicy, ScanOptions, load_settings, policies, report, scan
-from tether.drift import read_azure, read_s3, s3
+from tether.drift import (
+    Clients,
+    RetryPolicy,
+    ScanOptions,
+    load_settings,
+    policies,
+    read_azure,
+    read_s3,
+    report,
+    s3,
+    scan,
+)
 from tether.drift.calls import Caller
 from tether.drift.scan import result_of
 
@@ -100,7 +109,7 @@ def test_unreachable_store_still_reads_the_role_on_its_own_endpoint(write_spec: 
         )
         iam_stub.assert_no_pending_responses()
     assert "role" in observed.values
-    assert [(u.resource, u.failure.reason) for u in observed.unreadable][0] == ("cors", "unreachable")
+    assert (observed.unreadable[0].resource, observed.unreadable[0].failure.reason) == ("cors", "unreachable")
     assert all(u.failure.attempts == 0 for u in observed.unreadable[1:])
     assert [d for d in s3.compare(desired, observed) if d.path.startswith("role")] == []
 

@@ -28,13 +28,16 @@ def compare(desired: GcsDesired, observed: Observed) -> list[Difference]:
     ):
         got = values["public_access_prevention"]
         inherited = got in ("inherited", "unspecified")
+        meaning = (
+            "public access prevention now depends on the organization policy (constraints/storage."
+            "publicAccessPrevention), which this scan does not read: without it an allUsers grant makes the data public"
+            if inherited
+            else "public access prevention is off: an allUsers grant would make the data public"
+        )
         differences.append(
             Difference(
                 "iamConfiguration.publicAccessPrevention", "changed", desired.public_access_prevention, got,
-                "high" if inherited else "critical",
-                "public access prevention now depends on the organization policy (constraints/storage."
-                "publicAccessPrevention), which this scan does not read: without it an allUsers grant makes the data "
-                "public" if inherited else "public access prevention is off: an allUsers grant would make the data public",
+                "high" if inherited else "critical", meaning,
             )
         )
     if observed.has("bindings"):

@@ -68,7 +68,8 @@ def read_gcs(desired: GcsDesired, clients: Clients, call: Caller) -> Observed:
 
     def policy() -> list[dict[str, Any]]:
         bucket = call(clients.gcs, desired.project).bucket(desired.bucket)
-        return bindings.flatten(call(bucket.get_iam_policy, requested_policy_version=3, timeout=timeout, retry=None).bindings)
+        answer = call(bucket.get_iam_policy, requested_policy_version=3, timeout=timeout, retry=None)
+        return bindings.flatten(answer.bindings)
 
     reading.read("bucket", settings)
     observed = reading.observed
