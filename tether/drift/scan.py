@@ -120,7 +120,7 @@ def _timed_out(index: int, desired: Desired, provider: str, clients: Clients, ca
             values=so_far.values.copy(), unreadable=list(so_far.unreadable), not_checked=list(so_far.not_checked),
             missing=so_far.missing, retries=so_far.retries,
         )
-    observed.unreadable.append(Unreadable("integration", Failure("timeout", why, 0)))
+    observed.unreadable.append(Unreadable("integration", Failure("timeout", why, 1)))
     return result_of(index, desired, provider, clients, observed)
 
 
@@ -164,7 +164,7 @@ def scan(
             break
         wait = min(entry[0] for entry in running.values()) - time.monotonic()
         try:
-            index, result = finished.get(timeout=max(wait, 0.0))
+            index, result = finished.get(timeout=min(max(wait, 0.0), 60.0))  # an infinite deadline waits in steps
         except queue.Empty:
             now = time.monotonic()
             for index, (deadline, desired, provider, call) in list(running.items()):
