@@ -281,3 +281,14 @@ def test_blob_service_without_cors_element(dev: LoadedSpec) -> None:
     assert (entry["status"], [(d["path"], d["kind"]) for d in entry["differences"]]) == (
         "drifted", [("cors[0]", "missing")]
     )
+
+
+def test_retry_after_of_a_throttled_listing_is_honoured(dev: LoadedSpec) -> None:
+    """Resource Manager says how long to back off (Retry-After); a retry sooner would be throttled again."""
+    adapter = Recorded()
+    adapter.queued[(ACCOUNT + ASSIGNMENTS, "")] = [throttled(retry_after="3")]
+    waits: list[float] = []
+    options = ScanOptions(retry=RetryPolicy(attempts=2, base_delay=0.01, sleep=waits.append))
+    document = report.build(dev, scan(dev.spec, RecordedClients(adapter), ["call-audio"], options))
+    assert document["integrations"][0]["status"] == "in_sync"
+    assert waits == [3.0]

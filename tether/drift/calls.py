@@ -27,6 +27,18 @@ class Classified:
     transient: bool
     code: str
     detail: str
+    retry_after: float | None = None
+    """Seconds the service asked to wait (Retry-After on a 429 or 503), honoured up to the policy's cap."""
+
+
+def retry_after(headers: Any) -> float | None:
+    """A Retry-After header in seconds (the HTTP-date form is not used by these services)."""
+    value = (headers.get("Retry-After") or headers.get("retry-after")) if headers is not None else None
+    try:
+        seconds = float(value) if value is not None else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds < float("inf") else None
 
 
 Classifier = Callable[[BaseException], Classified | None]
@@ -92,7 +104,7 @@ class Caller:
                 final = not meaning.transient or meaning.reason == "timeout" or attempt >= self.policy.attempts
                 if final:
                     raise CallFailed(Failure(meaning.reason, meaning.detail, attempt), meaning.code) from error
-            wait = self.policy.delay(attempt)
+            wait = min(max(self.policy.delay(attempt), meaning.retry_after or 0.0), self.policy.max_delay)
             if wait >= self._left():
                 raise CallFailed(
                     Failure(meaning.reason, f"{meaning.detail} (no time left to retry)", attempt), meaning.code

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tether.desired import AzureDesired
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.clients import Clients, Management
 from tether.drift.model import Failure, NotChecked, Observed, Unreadable
 
@@ -27,10 +27,11 @@ def classify(error: BaseException) -> Classified | None:
         code = str(getattr(error, "error_code", None) or (body and body.code) or type(error).__name__)
         said = (body and body.message) or error.reason or error.message
         detail = f"{status} {code}: {' '.join(str(said).split())[:200]}"
+        wait = retry_after(getattr(error.response, "headers", None))
         if status == 429 or code in ("ServerBusy", "TooManyRequests"):
-            return Classified("throttled", True, code, detail)
+            return Classified("throttled", True, code, detail, wait)
         if status >= 500 or status == 408:
-            return Classified("server_error" if status >= 500 else "timeout", True, code, detail)
+            return Classified("server_error" if status >= 500 else "timeout", True, code, detail, wait)
         if status == 401:
             return Classified("credentials", False, code, detail)
         if status == 403:

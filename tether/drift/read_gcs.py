@@ -10,7 +10,7 @@ from typing import Any
 
 from tether.desired import GcsDesired
 from tether.drift import bindings
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.clients import Clients
 from tether.drift.model import Observed
 
@@ -27,10 +27,11 @@ def classify(error: BaseException) -> Classified | None:
         status = int(error.code or 0)
         code = type(error).__name__
         detail = f"{status} {error.message}"
+        wait = retry_after(getattr(error.response, "headers", None))
         if status >= 500:
-            return Classified("server_error", True, code, detail)
+            return Classified("server_error", True, code, detail, wait)
         reason = _REASONS.get(status, "error")
-        return Classified(reason, reason == "throttled", code, detail)  # type: ignore[arg-type]
+        return Classified(reason, reason == "throttled", code, detail, wait)  # type: ignore[arg-type]
     if isinstance(error, requests.Timeout):
         return Classified("timeout", True, "", str(error))
     if isinstance(error, requests.ConnectionError):

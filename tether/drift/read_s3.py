@@ -23,7 +23,7 @@ from botocore.exceptions import (
 
 from tether.desired import RoleDesired, S3Desired
 from tether.drift import policies
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.model import Observed
 
 _THROTTLED = {
@@ -41,8 +41,9 @@ def classify(error: BaseException) -> Classified | None:
         code = str(body.get("Code", ""))
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         detail = f"{code or status}: {body.get('Message') or 'no message'}"
+        wait = retry_after(error.response.get("ResponseMetadata", {}).get("HTTPHeaders"))
         if code in _THROTTLED or status == 429:
-            return Classified("throttled", True, code, detail)
+            return Classified("throttled", True, code, detail, wait)
         if code in _CREDENTIALS:
             return Classified("credentials", False, code, detail)
         if code in _DENIED or status == 403:
@@ -50,7 +51,7 @@ def classify(error: BaseException) -> Classified | None:
         if status == 404:
             return Classified("not_found", False, code, detail)
         if status >= 500 and status != 501:
-            return Classified("server_error", True, code, detail)
+            return Classified("server_error", True, code, detail, wait)
         return Classified("error", False, code, detail)
     if isinstance(error, SSLError):
         return Classified(
