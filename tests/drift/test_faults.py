@@ -245,3 +245,31 @@ def test_client_only_deny_points_at_strict_client_only(write_spec: SpecWriter) -
     assert lost.spec_path == ("strict_client_only",)
     line = loaded.source.locate(("integrations", 0, "strict_client_only")).line
     assert document["integrations"][0]["differences"][0]["spec"] == f"{loaded.file}:{line}"
+
+
+def test_role_listings_are_read_to_the_last_page_and_restart_on_retry(write_spec: SpecWriter) -> None:
+    """ListAttachedRolePolicies pages (IsTruncated/Marker): a policy on page 2 is found, and a throttled
+    page 2 makes the listing start again from page 1."""
+    desired = aws_desired(write_spec)
+    assert desired.role is not None
+    name, iam = desired.role.name, client("iam")
+    page1 = {"AttachedPolicies": [], "IsTruncated": True, "Marker": "m1"}
+    page2 = {"AttachedPolicies": [{"PolicyName": "Admin", "PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"}],
+             "IsTruncated": False}
+    with Stubber(iam) as stub:
+        stub.add_response("get_role", {"Role": {
+            "Path": desired.role.path, "RoleName": name, "RoleId": "AROAEXAMPLEEXAMPLE01", "CreateDate": NOW,
+            "Arn": f"arn:aws:iam::111122223333:role{desired.role.path}{name}",
+            "AssumeRolePolicyDocument": json.dumps(desired.role.trust_policy),
+            "MaxSessionDuration": desired.role.max_session_seconds,
+        }})
+        stub.add_response("list_role_policies", {"PolicyNames": ["read"]})
+        stub.add_response("get_role_policy", {"RoleName": name, "PolicyName": "read",
+                                              "PolicyDocument": json.dumps(desired.role.permissions_policy)})
+        stub.add_response("list_attached_role_policies", page1)
+        stub.add_client_error("list_attached_role_policies", "Throttling", "Rate exceeded", 400)
+        stub.add_response("list_attached_role_policies", page1, {"RoleName": name})
+        stub.add_response("list_attached_role_policies", page2, {"RoleName": name, "Marker": "m1"})
+        role = read_s3._role(Caller(RetryPolicy(sleep=lambda _: None), read_s3.classify), iam, desired.role)
+        stub.assert_no_pending_responses()
+    assert role["attached_policies"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]

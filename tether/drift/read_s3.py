@@ -70,14 +70,21 @@ def classify(error: BaseException) -> Classified | None:
     return None
 
 
+def _listed(iam: Any, operation: str, key: str, role: str) -> list[Any]:
+    """Every page of an IAM listing (IsTruncated/Marker); one call of the retry wrapper, so a retry
+    starts again from the first page instead of resuming a half-read paginator."""
+    pages = iam.get_paginator(operation).paginate(RoleName=role)
+    return [item for page in pages for item in page[key]]
+
+
 def _role(call: Caller, iam: Any, desired: RoleDesired) -> dict[str, Any]:
     name = desired.name
     role = call(iam.get_role, RoleName=name)["Role"]
     inline = {
         policy: policies.parse(call(iam.get_role_policy, RoleName=name, PolicyName=policy)["PolicyDocument"])
-        for policy in call(iam.list_role_policies, RoleName=name)["PolicyNames"]
+        for policy in call(_listed, iam, "list_role_policies", "PolicyNames", name)
     }
-    attached = call(iam.list_attached_role_policies, RoleName=name)["AttachedPolicies"]
+    attached = call(_listed, iam, "list_attached_role_policies", "AttachedPolicies", name)
     return {
         "path": role["Path"],
         "trust_policy": policies.parse(role["AssumeRolePolicyDocument"]),
