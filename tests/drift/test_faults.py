@@ -213,7 +213,16 @@ def test_one_odd_answer_voids_one_resource_not_the_integration(write_spec: SpecW
 def test_tls_and_missing_azure_key_say_what_to_do() -> None:
     tls = read_s3.classify(SSLError(endpoint_url="https://s3.lab.test", error="CERTIFICATE_VERIFY_FAILED"))
     assert tls is not None and (tls.reason, tls.transient) == ("tls", False) and "AWS_CA_BUNDLE" in tls.detail
+    import requests
+    from azure.core.exceptions import ServiceRequestError
     from azure.identity import CredentialUnavailableError
+
+    from tether.drift import read_gcs
+
+    gcs = read_gcs.classify(requests.exceptions.SSLError("certificate verify failed: self-signed certificate"))
+    assert gcs is not None and gcs.reason == "tls" and "REQUESTS_CA_BUNDLE" in gcs.detail
+    blob = read_azure.classify(ServiceRequestError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    assert blob is not None and blob.reason == "tls" and "REQUESTS_CA_BUNDLE" in blob.detail
 
     key = read_azure.classify(CredentialUnavailableError("DefaultAzureCredential failed to retrieve a token"))
     assert key is not None and key.reason == "credentials" and "AZURE_STORAGE_KEY" in key.detail

@@ -48,9 +48,25 @@ def classify(error: BaseException) -> Classified | None:
         )
     if isinstance(error, az.ServiceResponseTimeoutError | az.ServiceRequestTimeoutError):
         return Classified("timeout", True, "", str(error))
+    if isinstance(error, az.ServiceRequestError) and _is_tls(error):
+        return Classified(
+            "tls", False, "",
+            f"TLS handshake failed ({str(error)[-160:]}): for a private CA set REQUESTS_CA_BUNDLE (azure-core sends "
+            "through requests)",
+        )
     if isinstance(error, az.ServiceRequestError | az.ServiceResponseError):
         return Classified("unreachable", True, "", str(error))
     return None
+
+
+def _is_tls(error: BaseException) -> bool:
+    """Whether a connection error was the certificate check (azure-core wraps the requests/ssl error)."""
+    import ssl
+
+    import requests
+
+    inner = getattr(error, "inner_exception", None)
+    return isinstance(inner, ssl.SSLError | requests.exceptions.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(error)
 
 
 def _cors(rules: list[Any] | None) -> list[dict[str, Any]]:

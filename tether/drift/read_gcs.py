@@ -32,6 +32,10 @@ def classify(error: BaseException) -> Classified | None:
             return Classified("server_error", True, code, detail, wait)
         reason = _REASONS.get(status, "error")
         return Classified(reason, reason == "throttled", code, detail, wait)  # type: ignore[arg-type]
+    if isinstance(error, requests.exceptions.SSLError):
+        return Classified(
+            "tls", False, "", f"TLS handshake failed ({str(error)[-160:]}): for a private CA set REQUESTS_CA_BUNDLE"
+        )
     if isinstance(error, requests.Timeout):
         return Classified("timeout", True, "", str(error))
     if isinstance(error, requests.ConnectionError):
