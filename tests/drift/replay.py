@@ -1,34 +1,40 @@
-"""A tiny local HTTP server that answers from recorded JSON, with failures queued per route."""
+"""A tiny local HTTP server that answers from recorded JSON, with failures queued per route.
+
+A route may also hold a ``Check``: a function of the query and body that answers as the real
+service would to that exact request (e.g. 400 to a body the method does not take).
+"""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections import defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 Answer = tuple[int, Any]
+Check = Callable[[dict[str, list[str]], bytes], Answer]
 
 
 class Replay:
     """Routes (method, path) -> an answer; queued answers (e.g. a 429) are served first, once each."""
 
     def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], Answer] = {}
+        self.routes: dict[tuple[str, str], Answer | Check] = {}
         self.queued: dict[tuple[str, str], deque[Answer]] = defaultdict(deque)
         self.seen: list[tuple[str, str]] = []
         self.url = ""
 
-    def answer(self, method: str, path: str) -> Answer:
+    def answer(self, method: str, path: str, query: dict[str, list[str]], body: bytes) -> Answer:
         key = (method, path)
         self.seen.append(key)
         if self.queued[key]:
             return self.queued[key].popleft()
-        return self.routes.get(key, (404, {"error": {"code": 404, "message": f"No such object: {path}"}}))
+        route = self.routes.get(key, (404, {"error": {"code": 404, "message": f"No such object: {path}"}}))
+        return route(query, body) if callable(route) else route
 
 
 @contextmanager
@@ -38,8 +44,9 @@ def serve(replay: Replay) -> Iterator[Replay]:
     class Handler(BaseHTTPRequestHandler):
         def _reply(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            self.rfile.read(length)
-            status, body = replay.answer(self.command, urlsplit(self.path).path)
+            sent = self.rfile.read(length)
+            url = urlsplit(self.path)
+            status, body = replay.answer(self.command, url.path, parse_qs(url.query), sent)
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json; charset=UTF-8")

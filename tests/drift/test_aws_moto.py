@@ -124,7 +124,7 @@ def test_role_given_more_and_deleted(applied: LoadedSpec, clients: Clients) -> N
         ),
     )
     assert findings(check(applied, clients)) == [
-        ("role.attached_policies", "extra", "high"), ("role.permissions.Statement[1]", "extra", "high")
+        ("role.attached_policies", "extra", "high"), ("role.permissions.Statement[#c69b0832]", "extra", "high")
     ]
     iam.detach_role_policy(RoleName=role(applied), PolicyArn=managed)
     for name in iam.list_role_policies(RoleName=role(applied))["PolicyNames"]:

@@ -4,24 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from azure.core.credentials import AccessToken, AzureNamedKeyCredential
+from azure.core.credentials import AccessToken
 from azure.core.pipeline.transport import RequestsTransport
-from azure.mgmt.authorization import AuthorizationManagementClient
-from azure.mgmt.storage import StorageManagementClient
-from azure.storage.blob import BlobServiceClient
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 from urllib3.response import HTTPResponse
 
 from tether.drift import Clients, RetryPolicy, ScanOptions, report, scan
-from tether.drift.clients import Management
 from tether.settings import Settings
 from tether.spec import LoadedSpec, load_spec
 
@@ -38,7 +35,12 @@ Route = tuple[str, str]
 
 
 class Recorded(BaseAdapter):
-    """A requests adapter answering from recorded files, keyed by (path, comp) and editable per test."""
+    """A requests adapter answering from recorded files as the real services would.
+
+    Routes are keyed by (path, comp or $skipToken) and editable per test; ``queued`` answers (a 429,
+    a 503) are served first, once each. Like Blob storage and Resource Manager, it answers 405 to
+    anything but GET and 400 to an ARM request without api-version.
+    """
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,6 +51,8 @@ class Recorded(BaseAdapter):
             (ACCOUNT + ASSIGNMENTS, ""): (200, {}, self.file("account-role-assignments.json")),
             (CONTAINER + ASSIGNMENTS, ""): (200, {}, self.file("container-role-assignments.json")),
         }
+        self.queued: dict[Route, list[tuple[int, dict[str, str], bytes]]] = defaultdict(list)
+        self.seen: list[Route] = []
 
     @staticmethod
     def file(name: str) -> bytes:
@@ -60,10 +64,21 @@ class Recorded(BaseAdapter):
         change(document)
         self.answers[route] = (status, headers, json.dumps(document).encode())
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def answer(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
         url = urlsplit(request.url or "")
-        comp = dict(p.split("=", 1) for p in url.query.split("&") if "=" in p).get("comp", "")
-        status, headers, body = self.answers.get((url.path, comp), (404, {}, b'{"error": {"code": "NotFound"}}'))
+        query = parse_qs(url.query)
+        if request.method != "GET":
+            return 405, {}, b'{"error": {"code": "MethodNotAllowed"}}'
+        if url.hostname == "management.azure.com" and "api-version" not in query:
+            return 400, {}, b'{"error": {"code": "MissingApiVersionParameter"}}'
+        route = (url.path, (query.get("comp") or query.get("$skipToken") or [""])[0])
+        self.seen.append(route)
+        if self.queued[route]:
+            return self.queued[route].pop(0)
+        return self.answers.get(route, (404, {}, b'{"error": {"code": "NotFound"}}'))
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        status, headers, body = self.answer(request)
         all_headers = {"x-ms-request-id": "r", "Content-Length": str(len(body)), **headers}
         response = requests.Response()
         response.status_code, response.url, response.request = status, request.url or "", request
@@ -83,25 +98,35 @@ class Token:
 
 
 class RecordedClients(Clients):
-    """Real SDK clients whose HTTP goes to the recorded adapter."""
+    """The production clients (same builders, no SDK retries, same timeouts) whose HTTP goes to the adapter."""
 
     def __init__(self, adapter: Recorded) -> None:
-        super().__init__(Settings())
+        super().__init__(Settings(env={"AZURE_STORAGE_KEY": "a2V5", "AZURE_SUBSCRIPTION_ID": SUBSCRIPTION}), timeout=5)
         session = requests.Session()
         session.mount("https://", adapter)
         self.transport = RequestsTransport(session=session, session_owner=False)
 
-    def blob_service(self, account: str) -> Any:
-        key = AzureNamedKeyCredential(account, "a2V5")
-        return BlobServiceClient(f"https://{account}.blob.core.windows.net", credential=key, transport=self.transport)
+    def _azure_options(self) -> dict[str, Any]:
+        return {**super()._azure_options(), "transport": self.transport}
 
-    def management(self) -> Management:
-        options: dict[str, Any] = {"transport": self.transport}
-        return Management(
-            StorageManagementClient(Token(), SUBSCRIPTION, **options),  # type: ignore[arg-type]
-            AuthorizationManagementClient(Token(), SUBSCRIPTION, **options),  # type: ignore[arg-type]
-            SUBSCRIPTION,
-        )
+    def _azure_token(self) -> Any:
+        return Token()
+
+
+def throttled(retry_after: str = "0") -> tuple[int, dict[str, str], bytes]:
+    """Resource Manager's 429 (its documented error shape, with Retry-After)."""
+    body = {"error": {"code": "TooManyRequests", "message": "The request is being throttled."}}
+    return 429, {"Content-Type": "application/json", "Retry-After": retry_after}, json.dumps(body).encode()
+
+
+def unavailable() -> tuple[int, dict[str, str], bytes]:
+    body = {"error": {"code": "ServiceUnavailable", "message": "The server is currently unable to handle the request."}}
+    return 503, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+def official(name: str) -> Any:
+    """The 200 body of an azure-rest-api-specs example (see recorded/azure/official/README.md)."""
+    return json.loads((RECORDED / "official" / name).read_text())["responses"]["200"]["body"]
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +134,8 @@ def dev() -> LoadedSpec:
     return load_spec(str(ROOT / "stacks/dev/integrations.yaml"))
 
 
-def drift(dev: LoadedSpec, adapter: Recorded) -> dict[str, Any]:
-    options = ScanOptions(retry=RetryPolicy(attempts=2, sleep=lambda _: None))
+def drift(dev: LoadedSpec, adapter: Recorded, attempts: int = 2) -> dict[str, Any]:
+    options = ScanOptions(retry=RetryPolicy(attempts=attempts, sleep=lambda _: None))
     document = report.build(dev, scan(dev.spec, RecordedClients(adapter), ["call-audio"], options))
     return document["integrations"][0]  # type: ignore[no-any-return]
 
@@ -179,3 +204,91 @@ def test_management_denied_is_unreadable_and_data_plane_still_read(dev: LoadedSp
     assert (unreadable["resource"], unreadable["reason"], unreadable["attempts"]) == ("account", "access_denied", 1)
     assert unreadable["detail"].startswith("403 AuthorizationFailed: ")
     assert entry["differences"] == []
+
+
+def test_throttled_second_page_restarts_the_listing(dev: LoadedSpec) -> None:
+    """A 429 on page 2 of a role-assignment listing (production client: no SDK retries) is retried from
+    page 1; before, the retry re-iterated the exhausted pager and found no assignments at all."""
+    adapter = Recorded()
+    listing = json.loads(adapter.answers[(CONTAINER + ASSIGNMENTS, "")][2])
+    first, second = listing["value"][:1], listing["value"][1:]
+    next_link = f"https://management.azure.com{CONTAINER}{ASSIGNMENTS}?api-version=2022-04-01&$skipToken=page2"
+    adapter.answers[(CONTAINER + ASSIGNMENTS, "")] = (200, {}, json.dumps({"value": first, "nextLink": next_link}).encode())
+    adapter.answers[(CONTAINER + ASSIGNMENTS, "page2")] = (200, {}, json.dumps({"value": second}).encode())
+    adapter.queued[(CONTAINER + ASSIGNMENTS, "page2")] = [throttled(), unavailable()]
+    entry = drift(dev, adapter, attempts=3)
+    assert (entry["status"], entry["differences"], entry["retries"]) == ("in_sync", [], 2)
+    assert adapter.seen.count((CONTAINER + ASSIGNMENTS, "")) == 3
+
+
+def test_data_owner_inherited_from_the_resource_group_is_extra(dev: LoadedSpec) -> None:
+    """atScope() also lists what is granted above the account; a blob data role there reads this container."""
+    adapter = Recorded()
+    inherited = official("RoleAssignments_ListForScope.json")["value"][0]
+    group = "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/acme-vision-dev"
+    inherited["properties"].update(
+        scope=group,
+        roleDefinitionId="/providers/Microsoft.Authorization/roleDefinitions/b7e6dc6d-f1e8-4753-8033-0f276bb0955b",
+    )
+    inherited["id"] = group + ASSIGNMENTS + "/" + inherited["name"]
+    adapter.edit_json((CONTAINER + ASSIGNMENTS, ""), lambda listing: listing["value"].append(inherited))
+    entry = drift(dev, adapter)
+    assert entry["status"] == "drifted"
+    [difference] = entry["differences"]
+    assert (difference["kind"], difference["severity"], difference["actual"]["scope"]) == ("extra", "high", group)
+    assert difference["meaning"].startswith("Storage Blob Data Owner for principal ce2ce14e-")
+
+
+def test_reader_assignment_narrowed_by_a_condition(dev: LoadedSpec) -> None:
+    adapter = Recorded()
+    condition = ("((!(ActionMatches{'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'})) OR "
+                 "(@Resource[Microsoft.Storage/storageAccounts/blobServices/containers/blobs:path] "
+                 "StringStartsWith 'nothing-here/'))")
+
+    def narrow(listing: Any) -> None:
+        listing["value"][0]["properties"].update(condition=condition, conditionVersion="2.0")
+
+    adapter.edit_json((CONTAINER + ASSIGNMENTS, ""), narrow)
+    entry = drift(dev, adapter)
+    assert [(d["path"], d["kind"], d["actual"]["condition"]) for d in entry["differences"]] == [
+        ("role_assignments[Storage Blob Data Reader @ container]", "changed", condition)
+    ]
+
+
+def test_official_account_without_public_access_and_tls_fields(dev: LoadedSpec) -> None:
+    """The official StorageAccountGetProperties example (no allowBlobPublicAccess, no minimumTlsVersion):
+    absent means allowed and TLS 1.0, as Azure Policy's built-ins read it."""
+    adapter = Recorded()
+    account = official("StorageAccountGetProperties.json")
+    account["id"] = ACCOUNT
+    adapter.answers[(ACCOUNT, "")] = (200, {"Content-Type": "application/json"}, json.dumps(account).encode())
+    entry = drift(dev, adapter)
+    assert [(d["path"], d["expected"], d["actual"], d["severity"]) for d in entry["differences"]] == [
+        ("account.minimumTlsVersion", "TLS1_2", "TLS1_0", "critical"),
+        ("account.supportsHttpsTrafficOnly", True, False, "critical"),
+        ("account.allowBlobPublicAccess", False, True, "high"),
+        ("account.allowSharedKeyAccess", False, True, "high"),
+    ]
+
+
+def test_blob_service_without_cors_element(dev: LoadedSpec) -> None:
+    """Get Blob Service Properties leaves <Cors> out when no rule was ever set: no rules, not a crash."""
+    adapter = Recorded()
+    status, headers, body = adapter.answers[("/", "properties")]
+    start, end = body.index(b"<Cors>"), body.index(b"</Cors>") + len(b"</Cors>")
+    adapter.answers[("/", "properties")] = (status, headers, body[:start] + body[end:])
+    entry = drift(dev, adapter)
+    assert (entry["status"], [(d["path"], d["kind"]) for d in entry["differences"]]) == (
+        "drifted", [("cors[0]", "missing")]
+    )
+
+
+def test_retry_after_of_a_throttled_listing_is_honoured(dev: LoadedSpec) -> None:
+    """Resource Manager says how long to back off (Retry-After); a retry sooner would be throttled again."""
+    adapter = Recorded()
+    adapter.queued[(ACCOUNT + ASSIGNMENTS, "")] = [throttled(retry_after="3")]
+    waits: list[float] = []
+    options = ScanOptions(retry=RetryPolicy(attempts=2, base_delay=0.01, sleep=waits.append))
+    document = report.build(dev, scan(dev.spec, RecordedClients(adapter), ["call-audio"], options))
+    assert document["integrations"][0]["status"] == "in_sync"
+    assert waits == [3.0]

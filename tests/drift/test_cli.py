@@ -52,6 +52,7 @@ def test_in_sync_exits_0_with_stable_json(env_file: tuple[Replay, str], capsys: 
     document = json.loads(out)
     assert document["summary"] == {
         "integrations": 1, "in_sync": 1, "drifted": 0, "missing": 0, "unreadable": 0, "differences": 0,
+        "with_differences": 0,
         "severity": {"critical": 0, "high": 0, "medium": 0, "low": 0},
     }
     [entry] = document["integrations"]
@@ -71,7 +72,7 @@ def test_drift_exits_1_and_markdown_is_an_issue_body(
     replay.routes[("GET", BUCKET)] = (200, bucket)
     code, out, _ = drift(capsys, DEV, "--integration", "retail-images", "--env-file", path, "--output", "markdown")
     assert code == 1
-    assert out.startswith(f"## Drift report for `{DEV}`\n\n**1 integration: 0 in sync, 1 drifted")
+    assert out.startswith(f"## Drift report for `{DEV}`\n\n**1 integration: 1 drifted; 1 with differences")
     assert "| retail-images | gcp | `gs://acme-vision-dev-retail-images` | drifted | 1 | 0 | 0 | 0 |" in out
     assert ('| critical | changed | `cors[0].origin` | `["https://app.annotate.example.com"]` | '
             '`["*", "https://app.annotate.example.com"]` |') in out
@@ -93,6 +94,9 @@ def test_unreadable_exits_3_and_says_why(env_file: tuple[Replay, str], capsys: p
         (["--integration", "nope"], f"tether: error: {DEV}: no integration named 'nope' (known: call-audio, "),
         (["--concurrency", "0"], "tether drift: error: argument --concurrency: invalid positive int value: '0'"),
         (["--env-file", "/nonexistent.env"], "tether: error: /nonexistent.env: no such file"),
+        (["--timeout", "nan"], "tether drift: error: argument --timeout: invalid positive float value: 'nan'"),
+        (["--timeout", "inf"], "tether drift: error: argument --timeout: invalid positive float value: 'inf'"),
+        (["--deadline", "-1"], "tether drift: error: argument --deadline: invalid positive float value: '-1'"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

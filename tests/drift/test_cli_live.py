@@ -86,6 +86,6 @@ def test_unreachable_endpoint_exits_3_and_the_others_are_still_scanned(
     assert [(u["resource"], u["reason"]) for u in unreadable] == [("cors", "unreachable"), ("policy", "unreachable")]
     assert unreadable[0]["attempts"] == 4 and unreadable[1]["attempts"] == 0
     assert document["summary"] | {"severity": None} == {
-        "integrations": 3, "in_sync": 2, "drifted": 0, "missing": 0, "unreadable": 1, "differences": 0,
+        "integrations": 3, "in_sync": 2, "drifted": 0, "missing": 0, "unreadable": 1, "differences": 0, "with_differences": 0,
         "severity": None,
     }

@@ -50,11 +50,20 @@ def test_added_method_is_high_removed_origin_medium() -> None:
     assert only_removed.severity == "medium"
 
 
-def test_extra_rule_for_another_origin_is_critical_for_same_origin_medium() -> None:
+def test_extra_rule_is_judged_by_what_it_adds_and_named_by_its_origins() -> None:
+    """An added rule widening methods is as high as the same widening in the managed rule; the paths
+    name rules by their origins, so reordering the live rules changes nothing."""
     other = {"AllowedOrigins": ["https://evil.example.net"], "AllowedMethods": ["GET"]}
     same = {"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["DELETE"]}
-    found = cors.compare(cors.S3_FIELDS, [RULE], [other, RULE, same])
-    assert [(d.path, d.kind, d.severity) for d in found] == [("cors[0]", "extra", "critical"), ("cors[2]", "extra", "medium")]
+    narrower = {"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET"]}
+    found = cors.compare(cors.S3_FIELDS, [RULE], [other, RULE, same, narrower])
+    assert [(d.path, d.kind, d.severity) for d in found] == [
+        ("cors[+https://evil.example.net]", "extra", "critical"), ("cors[+https://app.example.com]", "extra", "high"),
+        ("cors[+https://app.example.com]", "extra", "medium"),
+    ]
+    assert [d.meaning for d in found][1] == "an unmanaged rule: browsers may now send DELETE across origins"
+    reordered = cors.compare(cors.S3_FIELDS, [RULE], [narrower, same, RULE, other])
+    assert sorted((d.path, d.severity) for d in reordered) == sorted((d.path, d.severity) for d in found)
 
 
 def test_azure_comma_joined_and_gcs_fields() -> None:

@@ -7,6 +7,7 @@ would write their store's.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -95,3 +96,31 @@ def test_policy_deleted_loses_every_statement(applied: LoadedSpec, clients: Clie
         ("policy.Statement[DenyInsecureTransport]", "missing", "critical"),
         ("policy.Statement[PlatformReadObjects]", "missing", "medium"),
     ]
+
+
+def test_ownership_and_encryption_are_compared_public_access_block_not_checked(
+    write_spec: SpecWriter, clients: Clients, seaweedfs_https: SeaweedFSHandle
+) -> None:
+    """What README's limits section says: SeaweedFS answers ownership controls and default encryption
+    (so drift compares them), and NotImplemented for the public access block (so it is not checked)."""
+    from tether.drift.calls import Caller, RetryPolicy
+    from tether.drift.read_s3 import classify, read_s3
+
+    loaded = write_spec(s3_compatible(unique("lab"), seaweedfs_https.endpoint_url))
+    base = render(loaded.spec.integrations[0], loaded.spec)
+    assert isinstance(base, S3Desired)
+    desired = replace(
+        base, public_access_block=dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+        ),
+        ownership="BucketOwnerEnforced", encryption={"SSEAlgorithm": "AES256"},
+    )
+    s3 = clients.s3(desired)
+    s3.create_bucket(Bucket=desired.bucket)
+    s3.put_bucket_ownership_controls(Bucket=desired.bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]})
+    s3.put_bucket_encryption(Bucket=desired.bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+    })
+    observed = read_s3(desired, s3, None, Caller(RetryPolicy(attempts=1), classify))
+    assert (observed.values["ownership"], observed.values["encryption"]) == ("ObjectWriter", "AES256")
+    assert [n.resource for n in observed.not_checked] == ["public_access_block"]

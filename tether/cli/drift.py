@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from tether.cli.formatting import add_output, print_json
@@ -26,6 +27,10 @@ examples:
   tether drift stacks/dev/integrations.yaml --integration traffic-video --output json
   tether drift stacks/dev/integrations.yaml --env-file .tether/sandbox.env --output markdown
 
+Every call has the --timeout; a call that times out is not retried and ends the reading of that
+endpoint for the integration. Each integration has 6 x --timeout in all, and --deadline bounds the
+whole scan; what was read before a deadline is still compared.
+
 exit status: 0 in sync, 1 drift found, 2 bad input or usage, 3 something could not be read (the
 report says what and why: access denied, not found, throttled after retries, unreachable).
 """
@@ -34,7 +39,7 @@ report says what and why: access denied, not found, throttled after retries, unr
 def _positive(kind: type[int] | type[float]) -> type:
     def parse(text: str) -> float:
         value = kind(text)
-        if value <= 0:
+        if not math.isfinite(value) or value <= 0:  # float() takes "nan" and "inf": neither is a time limit
             raise ValueError(text)
         return value
 
@@ -59,7 +64,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument(
         "--timeout", type=_positive(float), default=10.0, metavar="SECONDS",
-        help="connect and read timeout of each cloud call (default 10)",
+        help="connect and read timeout of each cloud call (default 10); an integration gets 6 times this",
+    )
+    parser.add_argument(
+        "--deadline", type=_positive(float), default=math.inf, metavar="SECONDS",
+        help="stop the whole scan after this long; what is unread is reported unreadable (default: none)",
     )
     parser.set_defaults(run=run)
 
@@ -85,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
         )
     settings = load_settings(args.env_file)
     clients = Clients(settings, timeout=args.timeout, pool=args.concurrency)
+    options = ScanOptions(
+        concurrency=args.concurrency, integration_deadline=6 * args.timeout, deadline=args.deadline
+    )
     results = scan(
-        loaded.spec, clients, args.integration, ScanOptions(concurrency=args.concurrency),
+        loaded.spec, clients, args.integration, options,
         progress=_progress if sys.stderr.isatty() else None,
     )
     document = report.build(loaded, results)

@@ -41,29 +41,64 @@ def _account(desired: AzureDesired, live: dict[str, Any]) -> list[Difference]:
     return differences
 
 
+_DATA_ROLES = {
+    "b7e6dc6d-f1e8-4753-8033-0f276bb0955b": "Storage Blob Data Owner",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
+}
+"""Built-in roles that read blobs (their ids are the same in every tenant)."""
+
+
 def _key(assignment: dict[str, Any]) -> tuple[str, str, str]:
     return (assignment["role_id"].lower(), assignment["principal_id"].lower(), assignment["scope"])
+
+
+def _inherited(assignment: dict[str, Any]) -> bool:
+    return assignment["scope"] not in ("account", "container")
 
 
 def _assignments(desired: list[dict[str, Any]], live: list[dict[str, Any]]) -> list[Difference]:
     found = {_key(a): a for a in live}
     wanted = {_key(a): a for a in desired}
-    differences = [
-        Difference(
-            f"role_assignments[{a['role']} @ {a['scope']}]", "missing", a, None, "medium",
-            "the platform lost a role it needs for user-delegation SAS", ("sas", "mode"),
+    differences = []
+    for key, a in wanted.items():
+        path = f"role_assignments[{a['role']} @ {a['scope']}]"
+        got = found.get(key)
+        if got is None:
+            differences.append(
+                Difference(path, "missing", a, None, "medium",
+                           "the platform lost a role it needs for user-delegation SAS", ("sas", "mode"))
+            )
+        elif got.get("condition"):
+            differences.append(
+                Difference(
+                    path, "changed", a, got, "medium",
+                    "a condition was added to the assignment: it covers only what the condition allows, so the "
+                    "platform may not read the integration's objects", ("sas", "mode"),
+                )
+            )
+    for key, a in found.items():
+        if key in wanted:
+            continue
+        role = _DATA_ROLES.get(a["role_id"].lower())
+        if _inherited(a):
+            if role is None:
+                continue  # management roles above the account are the subscription's business, not data access
+            differences.append(
+                Difference(
+                    f"role_assignments[{a['role_id']} @ {a['scope']}]", "extra", None, a, "high",
+                    f"{role} for principal {a['principal_id']} inherited from {a['scope']}: it can read this "
+                    "container's blobs",
+                )
+            )
+            continue
+        differences.append(
+            Difference(
+                f"role_assignments[{a['role_id']} @ {a['scope']}]", "extra", None, a, "high",
+                f"an unmanaged role assignment ({role or 'role ' + a['role_id']}) for principal {a['principal_id']} "
+                f"at the {a['scope']}",
+            )
         )
-        for key, a in wanted.items()
-        if key not in found
-    ]
-    differences += [
-        Difference(
-            f"role_assignments[{a['role_id']} @ {a['scope']}]", "extra", None, a, "high",
-            f"an unmanaged role assignment for principal {a['principal_id']} at the {a['scope']}",
-        )
-        for key, a in found.items()
-        if key not in wanted
-    ]
     return differences
 
 

@@ -62,6 +62,14 @@ def compare(where: str, desired: Iterable[Binding], live: Iterable[Binding], spe
             )
     for extra in left:
         public = extra["member"] in PUBLIC
+        if extra["member"].startswith("deleted:"):
+            differences.append(
+                Difference(
+                    f"{where}[{extra['role']}]", "extra", None, extra, "low",
+                    f"a grant to a deleted principal ({extra['member']}): it grants nothing; remove it to tidy up",
+                )
+            )
+            continue
         differences.append(
             Difference(
                 f"{where}[{extra['role']}]", "extra", None, extra, "critical" if public else "high",

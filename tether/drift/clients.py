@@ -47,6 +47,21 @@ class Clients:
             return built
 
     # S3 family -----------------------------------------------------------------------------
+    def _session(self, provider: str) -> Any:
+        """One boto3 session per provider, all sharing one botocore data loader: building a session and
+        parsing the service models (S3's is about 1 MB of JSON) is most of a small scan's CPU, and the
+        models do not differ between providers (see bench/drift.py's CPU table)."""
+
+        def build() -> Any:
+            from botocore.loaders import create_loader
+
+            session = self.settings.boto_session(provider)
+            loader = self._cached(("boto-loader",), create_loader)
+            session._session.register_component("data_loader", loader)
+            return session
+
+        return self._cached(("boto-session", provider), build)
+
     def _boto(self, service: str, provider: str, region: str, endpoint: str | None, path_style: bool) -> Any:
         from botocore.config import Config
 
@@ -60,7 +75,7 @@ class Clients:
             request_checksum_calculation="when_supported" if provider == "aws" else "when_required",
             response_checksum_validation="when_supported" if provider == "aws" else "when_required",
         )
-        return self.settings.boto_session(provider).client(
+        return self._session(provider).client(
             service,
             region_name=region,
             endpoint_url=endpoint,
@@ -90,6 +105,10 @@ class Clients:
 
         return self._cached(("azure-token",), build)
 
+    def _azure_options(self) -> dict[str, Any]:
+        """Pipeline settings of every Azure client: no SDK retries (tether's own apply), tether's timeouts."""
+        return {"retry_total": 0, "connection_timeout": self.timeout, "read_timeout": self.timeout}
+
     def blob_service(self, account: str) -> Any:
         """The blob service of a storage account: shared key from AZURE_STORAGE_KEY, else Entra ID."""
 
@@ -102,8 +121,8 @@ class Clients:
             key = self.settings.get("AZURE_STORAGE_KEY")
             credential = AzureNamedKeyCredential(account, key) if key else self._azure_token()
             return BlobServiceClient(
-                url, credential=credential, retry_total=0, connection_timeout=self.timeout, read_timeout=self.timeout,
-                connection_verify=self.settings.get("REQUESTS_CA_BUNDLE") or True,
+                url, credential=credential, connection_verify=self.settings.get("REQUESTS_CA_BUNDLE") or True,
+                **self._azure_options(),
             )
 
         return self._cached(("blob", account), build)
@@ -121,14 +140,10 @@ class Clients:
             from azure.mgmt.authorization import AuthorizationManagementClient
             from azure.mgmt.storage import StorageManagementClient
 
-            token, url, timeout = self._azure_token(), base or AZURE_MANAGEMENT, self.timeout
+            token, url, options = self._azure_token(), base or AZURE_MANAGEMENT, self._azure_options()
             return Management(
-                StorageManagementClient(
-                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
-                ),
-                AuthorizationManagementClient(
-                    token, subscription, base_url=url, retry_total=0, connection_timeout=timeout, read_timeout=timeout
-                ),
+                StorageManagementClient(token, subscription, base_url=url, **options),
+                AuthorizationManagementClient(token, subscription, base_url=url, **options),
                 subscription,
             )
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tether.drift.model import Difference, Severity
+from tether.drift.model import SEVERITIES, Difference, Severity
 
 Rule = dict[str, Any]
 
@@ -118,9 +118,8 @@ def compare(fields: Fields, desired: Iterable[Rule], live: Iterable[Rule] | None
     """Each desired rule against its closest live rule; live rules left over are extra."""
     left = list(enumerate(live or []))
     differences: list[Difference] = []
-    allowed: set[str] = set()
-    for position, rule in enumerate(desired):
-        allowed |= _set(fields, fields.origins, rule.get(fields.origins))
+    desired_rules = list(desired)
+    for position, rule in enumerate(desired_rules):
         if not left:
             differences.append(
                 Difference(
@@ -132,13 +131,21 @@ def compare(fields: Fields, desired: Iterable[Rule], live: Iterable[Rule] | None
         best = max(left, key=lambda candidate: _overlap(fields, rule, candidate[1]))
         left.remove(best)
         differences += _field_differences(fields, position, rule, best[1])
-    for index, extra in left:
-        wider = _set(fields, fields.origins, extra.get(fields.origins)) - allowed
-        severity: Severity = "critical" if wider else "medium"
-        meaning = (
-            f"an unmanaged rule lets {', '.join(sorted(wider))} read the data with a signed URL"
-            if wider
-            else "an unmanaged rule for the same origins: its methods and headers also apply"
-        )
-        differences.append(Difference(f"cors[{index}]", "extra", None, extra, severity, meaning, ("cors",)))
+    granted = {
+        field: frozenset().union(*(_set(fields, field, rule.get(field)) for rule in desired_rules))
+        for field in (fields.origins, fields.methods, fields.headers) if field is not None
+    }
+    for _, extra in left:
+        # An added rule is judged like the same widening in the managed rule: by what it adds.
+        severity: Severity = "medium"
+        meaning = "an unmanaged rule for the same origins, methods and headers"
+        for field, allowed_values in granted.items():
+            added = _set(fields, field, extra.get(field)) - allowed_values
+            if not added:
+                continue
+            field_severity, field_meaning = _widening(fields, field, added, frozenset())
+            if SEVERITIES.index(field_severity) < SEVERITIES.index(severity):
+                severity, meaning = field_severity, f"an unmanaged rule: {field_meaning}"
+        origins = ",".join(sorted(_set(fields, fields.origins, extra.get(fields.origins))))
+        differences.append(Difference(f"cors[+{origins}]", "extra", None, extra, severity, meaning, ("cors",)))
     return differences

@@ -26,11 +26,18 @@ def compare(desired: GcsDesired, observed: Observed) -> list[Difference]:
     if observed.has("public_access_prevention") and (
         values["public_access_prevention"] != desired.public_access_prevention
     ):
+        got = values["public_access_prevention"]
+        inherited = got in ("inherited", "unspecified")
+        meaning = (
+            "public access prevention now depends on the organization policy (constraints/storage."
+            "publicAccessPrevention), which this scan does not read: without it an allUsers grant makes the data public"
+            if inherited
+            else "public access prevention is off: an allUsers grant would make the data public"
+        )
         differences.append(
             Difference(
-                "iamConfiguration.publicAccessPrevention", "changed", desired.public_access_prevention,
-                values["public_access_prevention"], "critical",
-                "public access prevention is off: an allUsers grant would make the data public",
+                "iamConfiguration.publicAccessPrevention", "changed", desired.public_access_prevention, got,
+                "high" if inherited else "critical", meaning,
             )
         )
     if observed.has("bindings"):

@@ -17,7 +17,7 @@ Status = Literal["in_sync", "drifted", "missing", "unreadable"]
 STATUSES: tuple[Status, ...] = ("in_sync", "drifted", "missing", "unreadable")
 
 Reason = Literal[
-    "access_denied", "not_found", "throttled", "server_error", "timeout", "unreachable", "credentials", "error"
+    "access_denied", "not_found", "throttled", "server_error", "timeout", "unreachable", "credentials", "tls", "error"
 ]
 
 

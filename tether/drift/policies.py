@@ -7,6 +7,7 @@ Statements are normalised before they are compared, so only a change in meaning 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -42,10 +43,13 @@ def _text(value: Any) -> str:
 
 
 def _principal(value: Any) -> Any:
-    if value == "*" or value == {"AWS": "*"} or value == {"AWS": ["*"]}:
+    """``"*"`` for anyone: also ``{"AWS": ["*", "<account>"]}``, since a wildcard among ids is still everyone."""
+    if value == "*":
         return "*"
     if not isinstance(value, dict):
         return value
+    if any("*" in as_list(ids) for kind, ids in value.items() if kind in ("AWS", "*")):
+        return "*"
     out = {}
     for kind, ids in value.items():
         names = {str(i) for i in as_list(ids)}
@@ -93,9 +97,16 @@ def is_public(statement: Document) -> bool:
     return normal.get("Effect") == "Allow" and normal.get("Principal") == "*"
 
 
-def _label(statement: Document, index: int) -> str:
+def _label(statement: Document, index: int | None) -> str:
+    """The Sid; else the desired statement's position; else (a live statement) a digest of its meaning,
+    so the path of a finding stays the same however the live policy is ordered."""
     sid = statement.get("Sid")
-    return str(sid) if sid else str(index)
+    if sid:
+        return str(sid)
+    if index is not None:
+        return str(index)
+    digest = hashlib.sha256(json.dumps(normalise(statement), sort_keys=True).encode()).hexdigest()
+    return f"#{digest[:8]}"
 
 
 Judge = Callable[[str, Document | None, Document | None], tuple[Severity, str]]
@@ -130,10 +141,11 @@ def compare(
             continue
         kind = "changed" if want and got else "missing" if want else "extra"
         index, statement = want or got  # type: ignore[misc]
+        label = _label(statement, index if want else None)
         severity, meaning = judge(kind, want[1] if want else None, got[1] if got else None)
         differences.append(
             Difference(
-                path=f"{where}.Statement[{_label(statement, index)}]",
+                path=f"{where}.Statement[{label}]",
                 kind=kind,  # type: ignore[arg-type]
                 expected=want[1] if want else None,
                 actual=got[1] if got else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tether.desired import AzureDesired
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.clients import Clients, Management
 from tether.drift.model import Failure, NotChecked, Observed, Unreadable
 
@@ -27,10 +27,11 @@ def classify(error: BaseException) -> Classified | None:
         code = str(getattr(error, "error_code", None) or (body and body.code) or type(error).__name__)
         said = (body and body.message) or error.reason or error.message
         detail = f"{status} {code}: {' '.join(str(said).split())[:200]}"
+        wait = retry_after(getattr(error.response, "headers", None))
         if status == 429 or code in ("ServerBusy", "TooManyRequests"):
-            return Classified("throttled", True, code, detail)
+            return Classified("throttled", True, code, detail, wait)
         if status >= 500 or status == 408:
-            return Classified("server_error" if status >= 500 else "timeout", True, code, detail)
+            return Classified("server_error" if status >= 500 else "timeout", True, code, detail, wait)
         if status == 401:
             return Classified("credentials", False, code, detail)
         if status == 403:
@@ -39,16 +40,37 @@ def classify(error: BaseException) -> Classified | None:
             return Classified("not_found", False, code, detail)
         return Classified("error", False, code, detail)
     if isinstance(error, az.ClientAuthenticationError):
-        return Classified("credentials", False, "", str(error).splitlines()[0])
+        return Classified(
+            "credentials", False, "",
+            "no Azure credentials: set AZURE_STORAGE_KEY (the account key) for the blob service, or sign in for "
+            f"Entra ID (az login, a managed identity, or AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET) "
+            f"[{str(error).splitlines()[0][:160]}]",
+        )
     if isinstance(error, az.ServiceResponseTimeoutError | az.ServiceRequestTimeoutError):
         return Classified("timeout", True, "", str(error))
+    if isinstance(error, az.ServiceRequestError) and _is_tls(error):
+        return Classified(
+            "tls", False, "",
+            f"TLS handshake failed ({str(error)[-160:]}): for a private CA set REQUESTS_CA_BUNDLE (azure-core sends "
+            "through requests)",
+        )
     if isinstance(error, az.ServiceRequestError | az.ServiceResponseError):
         return Classified("unreachable", True, "", str(error))
     return None
 
 
-def _cors(rules: list[Any]) -> list[dict[str, Any]]:
-    """CorsRule objects (comma-joined strings) in the ARM shape the desired state uses."""
+def _is_tls(error: BaseException) -> bool:
+    """Whether a connection error was the certificate check (azure-core wraps the requests/ssl error)."""
+    import ssl
+
+    import requests
+
+    inner = getattr(error, "inner_exception", None)
+    return isinstance(inner, ssl.SSLError | requests.exceptions.SSLError) or "CERTIFICATE_VERIFY_FAILED" in str(error)
+
+
+def _cors(rules: list[Any] | None) -> list[dict[str, Any]]:
+    """CorsRule objects (comma-joined strings) in the ARM shape the desired state uses; no <Cors> is no rules."""
 
     def split(value: str | None) -> list[str]:
         return [part.strip() for part in (value or "").split(",") if part.strip()]
@@ -61,7 +83,7 @@ def _cors(rules: list[Any]) -> list[dict[str, Any]]:
             "exposedHeaders": split(rule.exposed_headers),
             "maxAgeInSeconds": rule.max_age_in_seconds,
         }
-        for rule in rules
+        for rule in rules or []
     ]
 
 
@@ -77,26 +99,38 @@ def _account(call: Caller, management: Management, desired: AzureDesired) -> dic
     account = call(management.storage.storage_accounts.get_properties, desired.resource_group, desired.account)
     return {
         "https_only": account.enable_https_traffic_only,
-        "minimum_tls_version": account.minimum_tls_version,
-        # ARM: a missing allowBlobPublicAccess means false, a missing allowSharedKeyAccess means true.
-        "allow_blob_public_access": bool(account.allow_blob_public_access),
+        # ARM leaves minimumTlsVersion out on accounts that never set it: they accept TLS 1.0.
+        "minimum_tls_version": account.minimum_tls_version or "TLS1_0",
+        # Older accounts have no allowBlobPublicAccess (the StorageAccountGetProperties example of
+        # Microsoft.Storage 2024-01-01 has none); Azure Policy's built-in "Storage account public access
+        # should be disallowed" treats anything but an explicit false as allowed. A missing
+        # allowSharedKeyAccess means true.
+        "allow_blob_public_access": account.allow_blob_public_access is not False,
         "allow_shared_key_access": account.allow_shared_key_access is not False,
     }
 
 
-def _assignments(call: Caller, management: Management, desired: AzureDesired) -> list[dict[str, str]]:
+def _listed(call: Caller, management: Management, scope: str) -> list[Any]:
+    """All pages of one listing; a retry builds a fresh pager, so it restarts from the first page."""
+    operations = management.authorization.role_assignments
+    return call(lambda: list(operations.list_for_scope(scope, filter="atScope()")))
+
+
+def _assignments(call: Caller, management: Management, desired: AzureDesired) -> list[dict[str, Any]]:
+    """Assignments at the account, at the container and inherited from above (atScope() lists all three)."""
     account = account_scope(management, desired)
-    scopes = {"account": account, "container": f"{account}/blobServices/default/containers/{desired.container}"}
-    found = []
-    for kind, scope in scopes.items():
-        pages = management.authorization.role_assignments.list_for_scope(scope, filter="atScope()")
-        listed: list[Any] = call(list, pages)
-        found += [
-            {"role_id": a.role_definition_id.rsplit("/", 1)[-1], "principal_id": a.principal_id, "scope": kind}
-            for a in listed
-            if str(a.scope).lower() == scope.lower()
-        ]
-    return found
+    container = f"{account}/blobServices/default/containers/{desired.container}"
+    kinds = {account.lower(): "account", container.lower(): "container"}
+    found: dict[str, dict[str, Any]] = {}
+    for scope in (account, container):
+        for a in _listed(call, management, scope):
+            found.setdefault(str(a.id).lower(), {
+                "role_id": a.role_definition_id.rsplit("/", 1)[-1],
+                "principal_id": a.principal_id,
+                "scope": kinds.get(str(a.scope).lower(), str(a.scope)),
+                "condition": a.condition or None,
+            })
+    return list(found.values())
 
 
 def read_azure(desired: AzureDesired, clients: Clients, call: Caller) -> Observed:
@@ -105,12 +139,15 @@ def read_azure(desired: AzureDesired, clients: Clients, call: Caller) -> Observe
         call, gone={"ContainerNotFound", "ResourceNotFound", "ResourceGroupNotFound", "StorageAccountNotFound"},
         what=f"container {desired.account}/{desired.container}",
     )
-    service = clients.blob_service(desired.account)
-    reading.read("cors", lambda: _cors(call(service.get_service_properties)["cors"]))
+
+    def service() -> Any:
+        return call(clients.blob_service, desired.account)
+
+    reading.read("cors", lambda: _cors(call(service().get_service_properties).get("cors")))
     reading.read(
         "container_public_access",
         lambda: _PUBLIC_ACCESS[
-            call(service.get_container_client(desired.container).get_container_access_policy)["public_access"]
+            call(service().get_container_client(desired.container).get_container_access_policy)["public_access"]
         ],
     )
     management = clients.management()
@@ -122,6 +159,6 @@ def read_azure(desired: AzureDesired, clients: Clients, call: Caller) -> Observe
             reading.observed.unreadable.append(Unreadable(name, management))
     else:
         arm = management
-        reading.read("account", lambda: _account(call, arm, desired))
-        reading.read("role_assignments", lambda: _assignments(call, arm, desired))
+        reading.read("account", lambda: _account(call, arm, desired), endpoint="management")
+        reading.read("role_assignments", lambda: _assignments(call, arm, desired), endpoint="management")
     return reading.observed

@@ -10,7 +10,7 @@ from typing import Any
 
 from tether.desired import GcsDesired
 from tether.drift import bindings
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.clients import Clients
 from tether.drift.model import Observed
 
@@ -27,10 +27,15 @@ def classify(error: BaseException) -> Classified | None:
         status = int(error.code or 0)
         code = type(error).__name__
         detail = f"{status} {error.message}"
+        wait = retry_after(getattr(error.response, "headers", None))
         if status >= 500:
-            return Classified("server_error", True, code, detail)
+            return Classified("server_error", True, code, detail, wait)
         reason = _REASONS.get(status, "error")
-        return Classified(reason, reason == "throttled", code, detail)  # type: ignore[arg-type]
+        return Classified(reason, reason == "throttled", code, detail, wait)  # type: ignore[arg-type]
+    if isinstance(error, requests.exceptions.SSLError):
+        return Classified(
+            "tls", False, "", f"TLS handshake failed ({str(error)[-160:]}): for a private CA set REQUESTS_CA_BUNDLE"
+        )
     if isinstance(error, requests.Timeout):
         return Classified("timeout", True, "", str(error))
     if isinstance(error, requests.ConnectionError):
@@ -40,11 +45,14 @@ def classify(error: BaseException) -> Classified | None:
     return None
 
 
-def _service_account_policy(clients: Clients, client: Any, project: str, email: str) -> list[dict[str, Any]]:
+def _service_account_policy(clients: Clients, session: Any, project: str, email: str) -> list[dict[str, Any]]:
+    """``projects.serviceAccounts.getIamPolicy`` as the IAM v1 discovery document defines it: a POST with
+    no body and ``options.requestedPolicyVersion`` as a query parameter (version 3, so conditional
+    bindings come back with their conditions instead of as ``..._withcond_<hash>`` roles)."""
     from google.api_core import exceptions as api
 
     url = f"{clients.gcp_iam_endpoint()}/v1/projects/{project}/serviceAccounts/{email}:getIamPolicy"
-    answer = client._http.post(url, json={"options": {"requestedPolicyVersion": 3}}, timeout=clients.timeout)
+    answer = session.post(url, params={"options.requestedPolicyVersion": 3}, timeout=clients.timeout)
     if answer.status_code >= 400:
         raise api.from_http_response(answer)
     return bindings.flatten(answer.json().get("bindings", []))
@@ -54,32 +62,30 @@ def read_gcs(desired: GcsDesired, clients: Clients, call: Caller) -> Observed:
     """The live state of one GCS integration, as far as it could be read."""
     reading = Reading(call, gone={"NotFound"}, what=f"bucket {desired.bucket}")
     timeout = clients.timeout
-    found: list[Any] = []
 
     def settings() -> dict[str, Any]:
-        client = call(clients.gcs, desired.project)
-        found.append(call(client.get_bucket, desired.bucket, timeout=timeout, retry=None))
+        found = call(call(clients.gcs, desired.project).get_bucket, desired.bucket, timeout=timeout, retry=None)
         return {
-            "cors": found[0].cors,
-            "uniform_bucket_level_access": found[0].iam_configuration.uniform_bucket_level_access_enabled,
-            "public_access_prevention": found[0].iam_configuration.public_access_prevention,
+            "cors": found.cors or [],
+            "uniform_bucket_level_access": found.iam_configuration.uniform_bucket_level_access_enabled,
+            "public_access_prevention": found.iam_configuration.public_access_prevention,
         }
+
+    def policy() -> list[dict[str, Any]]:
+        bucket = call(clients.gcs, desired.project).bucket(desired.bucket)
+        answer = call(bucket.get_iam_policy, requested_policy_version=3, timeout=timeout, retry=None)
+        return bindings.flatten(answer.bindings)
 
     reading.read("bucket", settings)
     observed = reading.observed
     observed.values.update(observed.values.pop("bucket", None) or {})
-    if found:
-        reading.read(
-            "bindings",
-            lambda: bindings.flatten(
-                call(found[0].get_iam_policy, requested_policy_version=3, timeout=timeout, retry=None).bindings
-            ),
-        )
+    reading.read("bindings", policy)
     if desired.reader_email:
         email = desired.reader_email
 
         def signer() -> list[dict[str, Any]]:
-            return _service_account_policy(clients, call(clients.gcs, desired.project), desired.project, email)
+            session = call(clients.gcs, desired.project)._http
+            return call(_service_account_policy, clients, session, desired.project, email)
 
-        reading.read("signer_bindings", signer, absent={"NotFound"})
+        reading.read("signer_bindings", signer, absent={"NotFound"}, endpoint="iam")
     return observed

@@ -18,11 +18,12 @@ from botocore.exceptions import (
     NoCredentialsError,
     PartialCredentialsError,
     ReadTimeoutError,
+    SSLError,
 )
 
 from tether.desired import RoleDesired, S3Desired
 from tether.drift import policies
-from tether.drift.calls import Caller, Classified, Reading
+from tether.drift.calls import Caller, Classified, Reading, retry_after
 from tether.drift.model import Observed
 
 _THROTTLED = {
@@ -40,8 +41,9 @@ def classify(error: BaseException) -> Classified | None:
         code = str(body.get("Code", ""))
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
         detail = f"{code or status}: {body.get('Message') or 'no message'}"
+        wait = retry_after(error.response.get("ResponseMetadata", {}).get("HTTPHeaders"))
         if code in _THROTTLED or status == 429:
-            return Classified("throttled", True, code, detail)
+            return Classified("throttled", True, code, detail, wait)
         if code in _CREDENTIALS:
             return Classified("credentials", False, code, detail)
         if code in _DENIED or status == 403:
@@ -49,8 +51,14 @@ def classify(error: BaseException) -> Classified | None:
         if status == 404:
             return Classified("not_found", False, code, detail)
         if status >= 500 and status != 501:
-            return Classified("server_error", True, code, detail)
+            return Classified("server_error", True, code, detail, wait)
         return Classified("error", False, code, detail)
+    if isinstance(error, SSLError):
+        return Classified(
+            "tls", False, "",
+            f"TLS handshake failed ({str(error)[-160:]}): if the store uses a private CA, set AWS_CA_BUNDLE to its "
+            "certificate file",
+        )
     if isinstance(error, ConnectTimeoutError | ReadTimeoutError):
         return Classified("timeout", True, "", str(error))
     if isinstance(error, EndpointConnectionError | ConnectionClosedError):
@@ -62,14 +70,21 @@ def classify(error: BaseException) -> Classified | None:
     return None
 
 
+def _listed(iam: Any, operation: str, key: str, role: str) -> list[Any]:
+    """Every page of an IAM listing (IsTruncated/Marker); one call of the retry wrapper, so a retry
+    starts again from the first page instead of resuming a half-read paginator."""
+    pages = iam.get_paginator(operation).paginate(RoleName=role)
+    return [item for page in pages for item in page[key]]
+
+
 def _role(call: Caller, iam: Any, desired: RoleDesired) -> dict[str, Any]:
     name = desired.name
     role = call(iam.get_role, RoleName=name)["Role"]
     inline = {
         policy: policies.parse(call(iam.get_role_policy, RoleName=name, PolicyName=policy)["PolicyDocument"])
-        for policy in call(iam.list_role_policies, RoleName=name)["PolicyNames"]
+        for policy in call(_listed, iam, "list_role_policies", "PolicyNames", name)
     }
-    attached = call(iam.list_attached_role_policies, RoleName=name)["AttachedPolicies"]
+    attached = call(_listed, iam, "list_attached_role_policies", "AttachedPolicies", name)
     return {
         "path": role["Path"],
         "trust_policy": policies.parse(role["AssumeRolePolicyDocument"]),
@@ -80,7 +95,7 @@ def _role(call: Caller, iam: Any, desired: RoleDesired) -> dict[str, Any]:
 
 
 def _encryption(answer: dict[str, Any]) -> str | None:
-    rules = answer["ServerSideEncryptionConfiguration"].get("Rules", [])
+    rules = answer["ServerSideEncryptionConfiguration"].get("Rules") or []
     default = rules[0].get("ApplyServerSideEncryptionByDefault", {}) if rules else {}
     algorithm: str | None = default.get("SSEAlgorithm")
     return algorithm
@@ -123,5 +138,5 @@ def read_s3(desired: S3Desired, s3: Any, iam: Any | None, call: Caller) -> Obser
     )
     if desired.role is not None and iam is not None:
         role = desired.role
-        reading.read("role", lambda: _role(call, iam, role), absent={"NoSuchEntity"})
+        reading.read("role", lambda: _role(call, iam, role), absent={"NoSuchEntity"}, endpoint="iam")
     return reading.observed

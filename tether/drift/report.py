@@ -18,8 +18,16 @@ from tether.spec import LoadedSpec
 REPORT_VERSION = 1
 
 
-def _where(loaded: LoadedSpec, path: tuple[str | int, ...]) -> str:
-    location = loaded.source.locate(path)
+_DEFAULTS: dict[tuple[str | int, ...], tuple[str | int, ...]] = {("cors", "origins"): ("platform", "origins")}
+"""Integration fields that, when the integration does not write them, take their value from elsewhere."""
+
+
+def _where(loaded: LoadedSpec, base: tuple[str | int, ...], path: tuple[str | int, ...] = ()) -> str:
+    """The line where the value is written: the integration's field, or the default it took."""
+    full = (*base, *path)
+    if full not in loaded.source.values and path in _DEFAULTS:
+        full = _DEFAULTS[path]
+    location = loaded.source.locate(full)
     return f"{location.file}:{location.line}"
 
 
@@ -47,7 +55,7 @@ def build(loaded: LoadedSpec, results: list[IntegrationResult]) -> dict[str, Any
                         "actual": d.actual,
                         "severity": d.severity,
                         "meaning": d.meaning,
-                        "spec": _where(loaded, (*base, *d.spec_path)),
+                        "spec": _where(loaded, base, d.spec_path),
                     }
                     for d in differences
                 ],
@@ -69,6 +77,7 @@ def build(loaded: LoadedSpec, results: list[IntegrationResult]) -> dict[str, Any
         "summary": {
             "integrations": len(results),
             **{status: statuses.get(status, 0) for status in STATUSES},
+            "with_differences": sum(1 for result in results if result.differences),
             "differences": sum(severities.values()),
             "severity": {severity: severities.get(severity, 0) for severity in SEVERITIES},
         },
@@ -90,10 +99,14 @@ def _value(value: Any) -> str:
 
 def _headline(report: dict[str, Any]) -> str:
     summary = report["summary"]
-    counts = ", ".join(f"{summary[s]} {s.replace('_', ' ')}" for s in STATUSES)
+    # Only the statuses that occur: "0 drifted" beside a difference found on a missing or partly
+    # unreadable integration would read as "nothing changed".
+    counts = ", ".join(f"{summary[s]} {s.replace('_', ' ')}" for s in STATUSES if summary[s]) or "none"
     severity = ", ".join(f"{n} {s}" for s, n in summary["severity"].items() if n)
     total = summary["integrations"]
-    return f"{total} integration{'s' * (total != 1)}: {counts}" + (f"; differences: {severity}" if severity else "")
+    found = summary["with_differences"]
+    differences = f"; {found} with differences ({severity})" if severity else "; no differences found"
+    return f"{total} integration{'s' * (total != 1)}: {counts}{differences}"
 
 
 def _attempts(item: dict[str, Any]) -> str:

@@ -3,6 +3,7 @@ the bucket policy and, for AWS, the platform role."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from tether.desired import RoleDesired, S3Desired
@@ -113,6 +114,18 @@ def _role(desired: RoleDesired, live: Document | None) -> list[Difference]:
     return differences
 
 
+def _policy_spec_path(difference: Difference) -> tuple[str, ...]:
+    """The spec field a bucket-policy statement comes from: the client-only deny from ``strict_client_only``,
+    the platform's read grants from ``prefixes``; the TLS-only deny is always there (R11)."""
+    statement = difference.expected if isinstance(difference.expected, dict) else difference.actual
+    keys = _condition_keys(statement)
+    if "aws:sourceip" in keys:
+        return ("strict_client_only",)
+    if difference.kind != "extra" and policies.normalise(statement or {}).get("Effect") == "Allow":
+        return ("prefixes",)
+    return ()
+
+
 def _public_access_block(desired: dict[str, bool], live: dict[str, bool] | None) -> list[Difference]:
     if live is None:
         return [
@@ -157,7 +170,10 @@ def compare(desired: S3Desired, observed: Observed) -> list[Difference]:
             "default encryption differs from the spec's",
         )
     if observed.has("policy"):
-        differences += policies.compare("policy", desired.policy, values["policy"], bucket_policy_judge)
+        differences += [
+            replace(d, spec_path=_policy_spec_path(d))
+            for d in policies.compare("policy", desired.policy, values["policy"], bucket_policy_judge)
+        ]
     if desired.role is not None and observed.has("role"):
         differences += _role(desired.role, values["role"])
     return differences

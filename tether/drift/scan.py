@@ -1,18 +1,25 @@
 """Scan integrations concurrently: read each one's live state and compare it with the desired state.
 
-Integrations are independent, so they run in a bounded thread pool (the SDKs block on I/O); an
-integration that fails in any way becomes "unreadable" and never stops the others.
+Integrations are independent, so each runs in its own daemon thread, at most ``concurrency`` at
+once (the SDKs block on I/O). Every integration has a deadline and so has the whole scan: a server
+that trickles bytes or never answers cannot hold the scan, because a blocked call is abandoned
+(its thread is a daemon) and what was read before it is still compared. An integration that fails
+in any way becomes "unreadable" and never stops the others.
 """
 
 from __future__ import annotations
 
+import math
+import queue
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from tether.desired import AzureDesired, Desired, GcsDesired, render
 from tether.drift import azure, gcs, read_azure, read_gcs, read_s3, s3
-from tether.drift.calls import Caller, RetryPolicy
+from tether.drift.calls import Caller, Classifier, RetryPolicy
 from tether.drift.clients import Clients
 from tether.drift.model import Difference, Failure, IntegrationResult, Observed, Unreadable, status_of
 from tether.spec.model import Spec
@@ -20,10 +27,14 @@ from tether.spec.model import Spec
 
 @dataclass(frozen=True)
 class ScanOptions:
-    """How hard to try: integrations in flight at once, and the retry policy of every call."""
+    """How hard to try: integrations in flight at once, the retry policy of every call, and deadlines."""
 
     concurrency: int = 8
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    integration_deadline: float = 60.0
+    """Seconds one integration may take; what is unread then is reported as timed out."""
+    deadline: float = math.inf
+    """Seconds the whole scan may take; integrations not started by then are reported as not read."""
 
 
 def _resource(desired: Desired, clients: Clients) -> str:
@@ -36,34 +47,46 @@ def _resource(desired: Desired, clients: Clients) -> str:
     return f"s3://{desired.bucket}" + (f" at {endpoint}" if endpoint else "")
 
 
-def _observe(desired: Desired, clients: Clients, retry: RetryPolicy) -> tuple[Observed, list[Difference]]:
+def _classifier(desired: Desired) -> Classifier:
     if isinstance(desired, GcsDesired):
-        observed = read_gcs.read_gcs(desired, clients, Caller(retry, read_gcs.classify))
-        return observed, gcs.compare(desired, observed)
+        return read_gcs.classify
     if isinstance(desired, AzureDesired):
-        observed = read_azure.read_azure(desired, clients, Caller(retry, read_azure.classify))
-        return observed, azure.compare(desired, observed)
-    call = Caller(retry, read_s3.classify)
+        return read_azure.classify
+    return read_s3.classify
+
+
+def _read(desired: Desired, clients: Clients, call: Caller) -> Observed:
+    if isinstance(desired, GcsDesired):
+        return read_gcs.read_gcs(desired, clients, call)
+    if isinstance(desired, AzureDesired):
+        return read_azure.read_azure(desired, clients, call)
     iam = clients.iam(desired.provider) if desired.role is not None else None
-    observed = read_s3.read_s3(desired, clients.s3(desired), iam, call)
-    return observed, s3.compare(desired, observed)
+    return read_s3.read_s3(desired, clients.s3(desired), iam, call)
 
 
-def scan_one(index: int, desired: Desired, provider: str, clients: Clients, retry: RetryPolicy) -> IntegrationResult:
-    """Read and compare one integration; whatever goes wrong is reported, never raised."""
+def _compare(desired: Desired, observed: Observed) -> list[Difference]:
+    if isinstance(desired, GcsDesired):
+        return gcs.compare(desired, observed)
+    if isinstance(desired, AzureDesired):
+        return azure.compare(desired, observed)
+    return s3.compare(desired, observed)
+
+
+def result_of(index: int, desired: Desired, provider: str, clients: Clients, observed: Observed) -> IntegrationResult:
+    """Compare whatever was read; a missing bucket is one more difference, never the only one."""
     try:
-        observed, differences = _observe(desired, clients, retry)
-    except Exception as error:  # one integration's surprise must not stop the scan
-        observed = Observed()
+        differences = _compare(desired, observed)
+    except Exception as error:  # a comparison bug must not hide the rest of the report
         observed.unreadable.append(Unreadable("integration", Failure("error", f"{type(error).__name__}: {error}")))
         differences = []
     if observed.missing:
-        differences = [
+        differences.insert(
+            0,
             Difference(
                 "bucket", "missing", observed.missing, None, "high",
                 f"the {observed.missing} does not exist: the integration stops working", ("bucket",),
-            )
-        ]
+            ),
+        )
     return IntegrationResult(
         name=desired.integration,
         index=index,
@@ -77,6 +100,30 @@ def scan_one(index: int, desired: Desired, provider: str, clients: Clients, retr
     )
 
 
+def scan_one(index: int, desired: Desired, provider: str, clients: Clients, call: Caller) -> IntegrationResult:
+    """Read and compare one integration; whatever goes wrong is reported, never raised."""
+    try:
+        observed = _read(desired, clients, call)
+    except Exception as error:  # one integration's surprise must not stop the scan
+        observed = call.observed or Observed()
+        observed.unreadable.append(Unreadable("integration", Failure("error", f"{type(error).__name__}: {error}")))
+    return result_of(index, desired, provider, clients, observed)
+
+
+def _timed_out(index: int, desired: Desired, provider: str, clients: Clients, call: Caller | None,
+               why: str) -> IntegrationResult:
+    """The result of an integration abandoned at its deadline: what it had read, compared, plus why it stopped."""
+    so_far = call.observed if call is not None else None
+    observed = Observed()
+    if so_far is not None:
+        observed = Observed(
+            values=so_far.values.copy(), unreadable=list(so_far.unreadable), not_checked=list(so_far.not_checked),
+            missing=so_far.missing, retries=so_far.retries,
+        )
+    observed.unreadable.append(Unreadable("integration", Failure("timeout", why, 1)))
+    return result_of(index, desired, provider, clients, observed)
+
+
 def scan(
     spec: Spec,
     clients: Clients,
@@ -84,17 +131,53 @@ def scan(
     options: ScanOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[IntegrationResult]:
-    """Results for the named integrations (all when none are named), in spec order."""
-    chosen = [(i, x) for i, x in enumerate(spec.integrations) if not names or x.name in names]
+    """Results for the named integrations (all when none are named), in spec order, within the deadlines."""
     options = options or ScanOptions()
-    results: list[IntegrationResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, options.concurrency), thread_name_prefix="drift") as pool:
-        futures = [
-            pool.submit(scan_one, i, render(integration, spec), integration.provider, clients, options.retry)
-            for i, integration in chosen
-        ]
-        for done, future in enumerate(as_completed(futures), start=1):
-            results.append(future.result())
-            if progress:
-                progress(done, len(futures))
-    return sorted(results, key=lambda result: result.index)
+    pending = deque((i, x) for i, x in enumerate(spec.integrations) if not names or x.name in names)
+    total = len(pending)
+    end = time.monotonic() + options.deadline
+    finished: queue.SimpleQueue[tuple[int, IntegrationResult]] = queue.SimpleQueue()
+    running: dict[int, tuple[float, Desired, str, Caller]] = {}
+    results: dict[int, IntegrationResult] = {}
+
+    def record(index: int, result: IntegrationResult) -> None:
+        results[index] = result
+        running.pop(index, None)
+        if progress:
+            progress(len(results), total)
+
+    def work(index: int, desired: Desired, provider: str, call: Caller) -> None:
+        finished.put((index, scan_one(index, desired, provider, clients, call)))
+
+    while pending or running:
+        now = time.monotonic()
+        while pending and len(running) < max(1, options.concurrency) and now < end:
+            index, integration = pending.popleft()
+            desired = render(integration, spec)
+            deadline = min(now + options.integration_deadline, end)
+            call = Caller(options.retry, _classifier(desired), deadline)
+            running[index] = (deadline, desired, integration.provider, call)
+            threading.Thread(
+                target=work, args=(index, desired, integration.provider, call), daemon=True, name=f"drift-{index}"
+            ).start()
+        if not running:
+            break
+        wait = min(entry[0] for entry in running.values()) - time.monotonic()
+        try:
+            index, result = finished.get(timeout=min(max(wait, 0.0), 60.0))  # an infinite deadline waits in steps
+        except queue.Empty:
+            now = time.monotonic()
+            for index, (deadline, desired, provider, call) in list(running.items()):
+                if deadline <= now:
+                    why = "no answer before the deadline" + (
+                        " of the scan" if deadline >= end else f" ({options.integration_deadline:g} s per integration)"
+                    )
+                    record(index, _timed_out(index, desired, provider, clients, call, why))
+            continue
+        if index in running:
+            record(index, result)
+    for index, integration in pending:
+        desired = render(integration, spec)
+        record(index, _timed_out(index, desired, integration.provider, clients, None,
+                                 "not read: the scan's deadline passed first"))
+    return [results[index] for index in sorted(results)]
