@@ -130,6 +130,10 @@ def test_deleted_integration_points_at_the_base_file(pair, capsys: pytest.Captur
     ("head_text", "actor", "said"),
     [
         (ADD_ERIN, "not-an-email", "tether: error: --actor 'not-an-email': expected the author's email"),
+        # The spec's own email rule judges the actor: these got past a bare "has an @" check.
+        (ADD_ERIN, "a;b@x", "tether: error: --actor 'a;b@x': expected the author's email"),
+        (ADD_ERIN, "alice@acme-vision.ai bob@acme-vision.ai", "--actor 'alice@acme-vision.ai bob@acme-vision.ai'"),
+        (ADD_ERIN, "BOB@ACME", "--actor 'BOB@ACME': expected the author's email, such as alice@example.com ("),
         (DEV.replace("signed_url_expiry: 12h", "signed_url_expiry: 12 hours"), "alice@acme-vision.ai", "head.yaml:"),
     ],
 )

@@ -42,14 +42,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
+def actor_email(value: str) -> str:
+    """``value`` checked with the spec's own email rule, so the actor matches the spec's members or nobody."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from tether.spec.model import Email
+
+    try:
+        return TypeAdapter(Email).validate_python(value)
+    except ValidationError as error:
+        said = error.errors()[0]["msg"]
+        raise InputError(f"--actor {value!r}: expected the author's email, such as alice@example.com ({said})") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the review; exit 1 when any change is denied."""
     from runtime.review import review
     from runtime.review.inputs import read_spec
 
-    if "@" not in args.actor.strip(" @"):
-        raise InputError(f"--actor {args.actor!r}: expected the author's email, such as alice@example.com")
-    result = review(read_spec(args.base), read_spec(args.head), args.actor)
+    result = review(read_spec(args.base), read_spec(args.head), actor_email(args.actor))
     if args.output == "json":
         print_json(result.as_dict())
     else:
