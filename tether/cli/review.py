@@ -52,7 +52,8 @@ def actor_email(value: str) -> str:
         return TypeAdapter(Email).validate_python(value)
     except ValidationError as error:
         said = error.errors()[0]["msg"]
-        raise InputError(f"--actor {value!r}: expected the author's email, such as alice@example.com ({said})") from None
+        expected = f"expected the author's email, such as alice@example.com ({said})"
+        raise InputError(f"--actor {value!r}: {expected}") from None
 
 
 def run(args: argparse.Namespace) -> int:
