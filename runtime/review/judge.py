@@ -6,7 +6,7 @@ the same pull request (an org admin joins in one change, then administers in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from runtime.access import Action, Decision, decide, is_org_admin, normalize, require_admin, role_of
 from runtime.review.changes import Change, Kind
@@ -20,11 +20,16 @@ class Verdict:
     change: Change
     decision: Decision
     fix: str | None
+    flag: str | None = None
+    """What a reviewer should see even when the change is allowed: origins it adds (R11)."""
 
 
 def judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     """Decide ``change`` made by ``actor``; ``base`` gives the roles, ``head`` the new integration when one is added."""
-    actor = normalize(actor)
+    return replace(_judge(base, head, normalize(actor), change), flag=widens(change))
+
+
+def _judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     if change.integration is None:
         return _organization(base, actor, change)
     if change.kind is Kind.INTEGRATION_ADDED:
@@ -116,20 +121,34 @@ def _fixed_at_creation(integration: AnyIntegration, change: Change) -> tuple[Dec
     return Decision(False, reason, rule), fix
 
 
-def widening(before: str | None, after: str | None) -> str | None:
-    """Why origins a change adds widen who may use the URLs (``*``, or not HTTPS), or None (R11)."""
-    old = set((before or "").split(", "))
-    said = [
-        "origin * lets any web site use the signed URLs" if origin == "*" else f"origin {origin} is not HTTPS"
-        for origin in (after or "").split(", ")
-        if origin and origin not in old and (origin == "*" or not origin.startswith("https://"))
-    ]
+ORIGIN_SUBJECTS = ("cors.origins", "platform.origins")
+
+
+def added_origins(change: Change) -> list[str]:
+    """The web origins ``change`` adds (none unless it edits a list of origins)."""
+    if change.subject not in ORIGIN_SUBJECTS:
+        return []
+    old = set((change.before or "").split(", "))
+    return [origin for origin in (change.after or "").split(", ") if origin not in old and origin != "(none)"]
+
+
+def widens(change: Change) -> str | None:
+    """A flag for every origin added: each is one more web site whose pages may use the signed URLs (R11)."""
+    added = added_origins(change)
+    if not added:
+        return None
+    return f"widens who may use the signed URLs: adds origin{'s' * (len(added) > 1)} {', '.join(added)}"
+
+
+def insecure(change: Change) -> str | None:
+    """Why added origins are refused: not HTTPS (the spec itself refuses any ``*``), or None (R11)."""
+    said = [f"origin {origin} is not HTTPS" for origin in added_origins(change) if not origin.startswith("https://")]
     return "; ".join(said) or None
 
 
 def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
     decision = require_admin(spec, actor, integration, "change CORS", "R11")
-    wide = widening(change.before, change.after) if change.subject == "cors.origins" else None
+    wide = insecure(change)
     if wide:
         also = "" if decision.allowed else f"; also {decision.reason}"
         fix = "list the exact https:// origins of the web apps that load the data"
@@ -139,7 +158,7 @@ def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -
 
 def _organization(spec: Spec, actor: str, change: Change) -> Verdict:
     """Organization members, admins, groups, platform and policy: org admins only (R7 gives them the organization)."""
-    wide = widening(change.before, change.after) if change.subject == "platform.origins" else None
+    wide = insecure(change)
     if wide:
         return Verdict(change, Decision(False, wide, "R11"), "list the exact https:// origins of the platform")
     if is_org_admin(spec, actor):

@@ -108,12 +108,15 @@ class Review:
             where = verdict.change.integration or "organization"
             line = f"{finding.location}: {state} {verdict.decision.rule} {where}: {verdict.change.describe()}: "
             line += verdict.decision.reason + (f"; fix: {verdict.fix}" if verdict.fix else "")
+            line += f"; flag: {verdict.flag}" if verdict.flag else ""
             lines.append(line)
         return "\n".join([*lines, self.summary()])
 
 
 def _mark(finding: Finding) -> str:
-    return "✅ allowed" if finding.verdict.decision.allowed else "❌ **denied**"
+    if not finding.verdict.decision.allowed:
+        return "❌ **denied**"
+    return "⚠️ allowed, widens" if finding.verdict.flag else "✅ allowed"
 
 
 def _finding_dict(finding: Finding) -> dict[str, object]:
@@ -129,6 +132,7 @@ def _finding_dict(finding: Finding) -> dict[str, object]:
         "rule": decision.rule,
         "reason": decision.reason,
         "fix": finding.verdict.fix,
+        "flag": finding.verdict.flag,
         "file": finding.location.file,
         "line": finding.location.line,
         "column": finding.location.column,

@@ -96,6 +96,7 @@ def test_json_output(pair, capsys: pytest.CaptureFixture[str]) -> None:  # type:
         "reason": "carol@acme-vision.ai is a User through group labelers, and only Admins add users and groups: "
         "ask an Admin of traffic-video",
         "fix": "ask an Admin of traffic-video (alice@acme-vision.ai, bob@acme-vision.ai) to add erin@acme-vision.ai",
+        "flag": None,
         "file": head,
         "line": erin,
         "column": 9,

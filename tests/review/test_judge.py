@@ -138,15 +138,6 @@ CASES = {
         "keep direct_access: true; to get direct_access: false, create a new integration with it, "
         "move registrations there, then have alice@acme-vision.ai delete drone-survey",
     ),
-    "CORS widened to any origin": Case(
-        edited(("    cors:\n      headers: [Range]", "    cors:\n      origins: ['*']\n      headers: [Range]")),
-        "alice@acme-vision.ai",
-        Kind.CORS_CHANGED,
-        False,
-        "R11",
-        "origin * lets any web site use the signed URLs",
-        "list the exact https:// origins of the web apps that load the data",
-    ),
     "CORS widened to plain HTTP, by a User": Case(
         edited(("https://review.acme-vision.ai]", "http://review.acme-vision.ai]")),
         "carol@acme-vision.ai",
@@ -269,13 +260,13 @@ CASES = {
         "only organization admins change organization.groups.ml-eng (it changes who reaches integrations through the group)",
         "ask an organization admin (olivia@acme-vision.ai) to make this change",
     ),
-    "platform origins widened": Case(
-        edited(("    - https://app.annotate.example.com\n", "    - https://app.annotate.example.com\n    - '*'\n")),
+    "platform origins widened to plain HTTP": Case(
+        edited(("    - https://app.annotate.example.com\n", "    - https://app.annotate.example.com\n    - http://b.io\n")),
         "olivia@acme-vision.ai",
         Kind.ORGANIZATION_CHANGED,
         False,
         "R11",
-        "origin * lets any web site use the signed URLs",
+        "origin http://b.io is not HTTPS",
         "list the exact https:// origins of the platform",
     ),
 }

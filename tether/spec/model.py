@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -41,9 +42,19 @@ def _lower(value: str) -> str:
 
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+
+
+def _no_wildcard(value: object) -> object:
+    """S3 reads ``*`` anywhere in an origin as a wildcard (``https://*.com``), so no origin may hold one."""
+    if isinstance(value, str) and "*" in value:
+        raise ValueError(f"origin {value!r} contains '*', which S3 reads as a wildcard: list each exact origin")
+    return value
+
+
 Origin = Annotated[
     StrictStr,
-    StringConstraints(pattern=r"^(\*|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$"),
+    StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$"),
+    BeforeValidator(_no_wildcard),
 ]
 Prefix = Annotated[StrictStr, StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*/$", max_length=1024)]
 TagKey = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_.:/=+@-]{1,128}$")]
