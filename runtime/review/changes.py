@@ -36,6 +36,9 @@ class Kind(StrEnum):
     BUCKET_CHANGED = "bucket-changed"
     SETTING_CHANGED = "setting-changed"
     ORGANIZATION_CHANGED = "organization-changed"
+    WAIVER_ADDED = "waiver-added"
+    WAIVER_CHANGED = "waiver-changed"
+    WAIVER_REMOVED = "waiver-removed"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,12 @@ class Change:
                 return f"turn strict client-only {'on' if after == 'true' else 'off'}"
             case Kind.DIRECT_ACCESS_CHANGED:
                 return f"turn Direct Access {'on' if after == 'true' else 'off'}"
+            case Kind.WAIVER_ADDED:
+                return f"waive {subject} {after}"
+            case Kind.WAIVER_CHANGED:
+                return f"change the waiver of {subject} ({before} → {after})"
+            case Kind.WAIVER_REMOVED:
+                return f"drop the waiver of {subject} ({before})"
         if before is None:
             return f"add {after} to {subject}"
         if after is None:
@@ -116,6 +125,7 @@ _SPECIAL = {
     "bucket",
     "signed_url_expiry",
     "sas",
+    "waivers",
 }
 """Integration fields diffed by their own rule; every other field is a plain setting."""
 
@@ -278,6 +288,7 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
                     (*at, "sas", "rotation"),
                 )
             )
+    found += [change(*edit) for edit in _waiver_changes(before, after, at)]
     for key in old["cors"]:
         if old["cors"][key] != new["cors"][key] and not (key == "origins" and inherited):
             found.append(
@@ -289,6 +300,25 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
         if key not in _SPECIAL and old.get(key) != new.get(key):
             path = (*at, key)
             found.append(change(Kind.SETTING_CHANGED, key, _shown(old, key), _shown(new, key), path))
+    return found
+
+
+def _waiver_changes(
+    before: AnyIntegration, after: AnyIntegration, at: Path
+) -> list[tuple[Kind, str, str | None, str | None, Path]]:
+    """Waivers added, edited (expiry or reason) or dropped, by the rule they waive."""
+    old = {w.rule: w for w in before.waivers}
+    found: list[tuple[Kind, str, str | None, str | None, Path]] = []
+    for index, waiver in enumerate(after.waivers):
+        was = old.get(waiver.rule)
+        path: Path = (*at, "waivers", index)
+        if was is None:
+            found.append((Kind.WAIVER_ADDED, waiver.rule, None, f"until {waiver.expires}", path))
+        elif was != waiver:
+            found.append((Kind.WAIVER_CHANGED, waiver.rule, f"until {was.expires}", f"until {waiver.expires}", path))
+    kept = {w.rule for w in after.waivers}
+    dropped = [w for w in before.waivers if w.rule not in kept]
+    found += [(Kind.WAIVER_REMOVED, w.rule, f"until {w.expires}", None, (*at, "waivers")) for w in dropped]
     return found
 
 

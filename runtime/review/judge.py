@@ -31,11 +31,11 @@ def judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
 
 def _judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     if change.integration is None:
-        return _organization(base, actor, change)
+        return _organization(base, head, actor, change)
     if change.kind is Kind.INTEGRATION_ADDED:
         return _created(base, head.integration(change.integration), actor, change)
     integration = base.integration(change.integration)
-    decision, fix = _integration(base, actor, integration, change)
+    decision, fix = _integration(base, head, actor, integration, change)
     return Verdict(change, decision, None if decision.allowed else fix)
 
 
@@ -71,7 +71,9 @@ def _created(base: Spec, integration: AnyIntegration, actor: str, change: Change
     return Verdict(change, Decision(True, f"{actor} creates {name} and becomes its Admin", "R1"), None)
 
 
-def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
+def _integration(
+    spec: Spec, head: Spec, actor: str, integration: AnyIntegration, change: Change
+) -> tuple[Decision, str]:
     """The decision for an edit to an existing integration, and the fix should it be denied."""
     name, subject = integration.name, change.subject
     settings = "make this change"
@@ -80,9 +82,7 @@ def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Ch
             decision = decide(spec, actor, Action.DELETE, integration)
             return decision, f"ask the creator, {integration.creator}, to delete it"
         case Kind.CREATOR_CHANGED:
-            reason = f"the creator of {name} is fixed at creation: only {integration.creator} may ever delete it"
-            fix = f"keep creator: {integration.creator}; make {change.after} an Admin instead"
-            return Decision(False, reason, "R3"), fix
+            return _reassigned(spec, head, actor, integration, change)
         case Kind.MEMBER_ADDED | Kind.MEMBER_ROLE_CHANGED if change.after == "admin" and subject == actor:
             if is_org_admin(spec, actor):
                 return decide(spec, actor, Action.JOIN, integration), "join"
@@ -96,6 +96,14 @@ def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Ch
         case Kind.MEMBER_REMOVED | Kind.MEMBER_ROLE_CHANGED if change.before == "admin":
             decision = decide(spec, actor, Action.REMOVE_ADMIN, integration)
             return decision, _ask_org_admin(spec, f"remove Admin {subject} from {name}")
+        case Kind.GROUP_REMOVED | Kind.GROUP_ROLE_CHANGED if change.before == "admin":
+            if is_org_admin(spec, actor):
+                return Decision(True, f"{actor} is an organization admin", "R6"), ""
+            reason = (
+                f"group {subject} holds Admin on {name}: removing or demoting it removes Admins, which only an "
+                "organization admin may do"
+            )
+            return Decision(False, reason, "R6"), _ask_org_admin(spec, f"remove group {subject} from {name}")
         case Kind.MEMBER_REMOVED | Kind.GROUP_REMOVED | Kind.GROUP_ROLE_CHANGED:
             return decide(spec, actor, Action.REMOVE_MEMBERS, integration), _ask_admins(spec, integration, settings)
         case Kind.CLIENT_ONLY_CHANGED | Kind.DIRECT_ACCESS_CHANGED:
@@ -107,8 +115,31 @@ def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Ch
             return decision, _ask_admins(spec, integration, settings)
         case Kind.CORS_CHANGED:
             return _cors(spec, actor, integration, change)
+        case Kind.WAIVER_ADDED | Kind.WAIVER_CHANGED:
+            if is_org_admin(spec, actor):
+                return Decision(True, f"{actor} is an organization admin", "R7"), ""
+            reason = "a waiver sets aside an organization policy rule, so only organization admins add or extend one"
+            return Decision(False, reason, "R7"), _ask_org_admin(spec, settings)
+        case Kind.WAIVER_REMOVED if is_org_admin(spec, actor):
+            return Decision(True, f"{actor} is an organization admin", "R7"), ""
     decision = require_admin(spec, actor, integration, f"change {subject}", "R2")
     return decision, _ask_admins(spec, integration, settings)
+
+
+def _reassigned(
+    spec: Spec, head: Spec, actor: str, integration: AnyIntegration, change: Change
+) -> tuple[Decision, str]:
+    """The creator is fixed while they are in the organization; once they leave, an org admin names a new one (R3)."""
+    creator, name, org = integration.creator, integration.name, spec.organization.name
+    if creator in head.organization.members:
+        reason = f"the creator of {name} is fixed while {creator} is in the organization: only they may delete it"
+        return Decision(False, reason, "R3"), f"keep creator: {creator}; make {change.after} an Admin instead"
+    if is_org_admin(spec, actor):
+        new = change.after
+        reason = f"{creator} leaves organization {org}, so organization admin {actor} reassigns {name} to {new}"
+        return Decision(True, reason, "R3"), ""
+    reason = f"{creator} leaves organization {org}: only an organization admin reassigns the creator of {name}"
+    return Decision(False, reason, "R3"), _ask_org_admin(spec, "make this change")
 
 
 def _fixed_at_creation(integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
@@ -156,11 +187,17 @@ def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -
     return decision, _ask_admins(spec, integration, "make this change")
 
 
-def _organization(spec: Spec, actor: str, change: Change) -> Verdict:
+def _organization(spec: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     """Organization members, admins, groups, platform and policy: org admins only (R7 gives them the organization)."""
     wide = insecure(change)
     if wide:
         return Verdict(change, Decision(False, wide, "R11"), "list the exact https:// origins of the platform")
+    if change.subject == "organization.admins" and change.after is None and not head.organization.admins:
+        reason = (
+            f"removing {change.before} leaves {spec.organization.name} without an organization admin: nobody could "
+            "then change the organization or remove an individual Admin"
+        )
+        return Verdict(change, Decision(False, reason, "R7"), "name another organization admin in the same change")
     if is_org_admin(spec, actor):
         return Verdict(change, Decision(True, f"{actor} is an organization admin", "R7"), None)
     affects = (

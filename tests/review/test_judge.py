@@ -190,7 +190,7 @@ CASES = {
         Kind.CREATOR_CHANGED,
         False,
         "R3",
-        "the creator of lab-archive is fixed at creation: only dan@acme-vision.ai may ever delete it",
+        "the creator of lab-archive is fixed while dan@acme-vision.ai is in the organization: only they may delete it",
         "keep creator: dan@acme-vision.ai; make bob@acme-vision.ai an Admin instead",
     ),
     "an Admin updates the expiry": Case(
