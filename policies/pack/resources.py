@@ -208,7 +208,7 @@ def _s3_desired(integration: AnyIntegration, found: Contribution) -> S3Desired:
     role = None
     if "role.trust_policy" in found or "role.permissions_policy" in found:
         role = RoleDesired(
-            name=found.get("role.name") or role_name(integration.name),
+            name=found.get("role.name") or role_name(integration.first_name),
             path=ROLE_PATH,
             trust_policy={"Version": VERSION, "Statement": found.get("role.trust_policy", [])},
             permissions_policy={"Version": VERSION, "Statement": found.get("role.permissions_policy", [])},

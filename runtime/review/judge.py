@@ -80,7 +80,17 @@ def _integration(
     match change.kind:
         case Kind.INTEGRATION_REMOVED:
             decision = decide(spec, actor, Action.DELETE, integration)
-            return decision, f"ask the creator, {integration.creator}, to delete it"
+            fix = f"ask the creator, {integration.creator}, to delete it"
+            if change.after:
+                moved = f"add previous_names: [{name}] to {change.after}"
+                fix = f"{moved} so its resources move instead of being replaced, or {fix}"
+            return decision, fix
+        case Kind.INTEGRATION_REPLACED:
+            decision = decide(spec, actor, Action.DELETE, integration)
+            if decision.allowed:
+                return decision, ""
+            reason = f"changing {subject} replaces the resources of {name}, which deletes them: {decision.reason}"
+            return Decision(False, reason, "R3"), f"keep {subject} as it is, or ask the creator, {integration.creator}"
         case Kind.CREATOR_CHANGED:
             return _reassigned(spec, head, actor, integration, change)
         case Kind.MEMBER_ADDED | Kind.MEMBER_ROLE_CHANGED if change.after == "admin" and subject == actor:

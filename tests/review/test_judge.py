@@ -220,13 +220,23 @@ CASES = {
         "dan@acme-vision.ai is a User through group labelers, and only Admins change prefixes: ask an Admin of traffic-video",
         "ask an Admin of traffic-video (alice@acme-vision.ai, bob@acme-vision.ai) to make this change",
     ),
-    "an Admin moves the bucket": Case(
+    "moving the bucket replaces it, so an Admin cannot": Case(
         edited(("name: acme-vision-dev-traffic-video", "name: acme-vision-dev-traffic-video-2")),
+        "bob@acme-vision.ai",
+        Kind.INTEGRATION_REPLACED,
+        False,
+        "R3",
+        "changing bucket replaces the resources of traffic-video, which deletes them: "
+        "only the creator, alice@acme-vision.ai, may delete traffic-video",
+        "keep bucket as it is, or ask the creator, alice@acme-vision.ai",
+    ),
+    "an Admin adopts the bucket no more": Case(
+        edited(("existing: true            # adopt", "existing: false            # adopt")),
         "bob@acme-vision.ai",
         Kind.BUCKET_CHANGED,
         True,
         "R2",
-        "bob@acme-vision.ai is an Admin added directly",
+        "bob@acme-vision.ai is an Admin as its creator",
     ),
     "a User removes a group": Case(
         edited(("    groups:\n      - group: ml-eng\n        role: user\n", "")),
@@ -282,14 +292,6 @@ def test_change(case: Case) -> None:
     assert verdict.decision.reason == case.reason
     assert verdict.fix == case.fix
     assert result.allowed is case.allowed
-
-
-def test_a_rename_is_not_a_delete_and_a_create() -> None:
-    head = edited(("- name: traffic-video", "- name: traffic-clips"))
-    [finding] = judged(head, "bob@acme-vision.ai").findings
-    assert finding.verdict.change.describe() == "rename integration traffic-video to traffic-clips"
-    assert finding.verdict.decision.allowed
-    assert not judged(head, "carol@acme-vision.ai").allowed
 
 
 def test_authority_comes_from_before_the_change() -> None:

@@ -239,6 +239,9 @@ class IntegrationBase(StrictModel):
     """What every integration declares, whatever the provider."""
 
     name: Slug
+    previous_names: list[Slug] = []
+    """Names it had before, oldest first: a rename lists the old name here so Pulumi moves its resources
+    (aliases) instead of replacing them; physical names made from the name keep the first one."""
     creator: Email
     members: list[Member] = []
     groups: list[GroupGrant] = []
@@ -249,6 +252,11 @@ class IntegrationBase(StrictModel):
     list_objects: StrictBool = False
     tags: dict[TagKey, StrictStr] = {}
     waivers: list[Waiver] = []
+
+    @property
+    def first_name(self) -> str:
+        """The name it was created with, which physical names (the AWS role) keep across renames."""
+        return self.previous_names[0] if self.previous_names else self.name
 
 
 class AwsIntegration(IntegrationBase):
