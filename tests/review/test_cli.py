@@ -69,7 +69,8 @@ def test_denied_change_exits_1_and_says_why_and_what_to_do(pair, capsys: pytest.
         in lines
     )
     assert any(
-        x.startswith("- Fix: keep strict_client_only: true; to get strict_client_only: false, create") for x in lines
+        x.startswith(r"- Fix: keep strict\_client\_only\: true; to get strict\_client\_only\: false, create")
+        for x in lines
     )
 
 
