@@ -162,3 +162,33 @@ def test_drift_markdown_shows_live_values_as_text() -> None:
                "severity": {"critical": 0, "high": 1, "medium": 0, "low": 0}}
     document = {"version": 1, "spec": EVIL, "summary": summary, "integrations": [entry]}
     assert breaks_out(markdown(document)) == []
+
+
+def test_the_command_line_escapes_for_shell_scripts() -> None:
+    import subprocess
+    import sys
+
+    hostile = "```\n</details>\n![x](https://evil.example/p.png) @org/team\n````"
+    done = subprocess.run([sys.executable, "-m", "tether.markdown", "fence"], input=hostile, capture_output=True,
+                          text=True, check=True)
+    rendered = render(f"<details><summary>out</summary>\n\n{done.stdout}\n</details>\n")
+    assert f"<pre><code>{html.escape(hostile, quote=False)}\n</code></pre>" in rendered
+    spec = "stacks/![x](https:evil)`@org`/integrations.yaml"
+    done = subprocess.run([sys.executable, "-m", "tether.markdown", "code", spec], capture_output=True, text=True,
+                          check=True)
+    assert render(f"### {done.stdout.strip()}") == f"<h3><code>{html.escape(spec, quote=False)}</code></h3>\n"
+
+
+def test_the_pr_review_workflow_escapes_what_it_puts_in_the_comment() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    workflow = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "pr-review.yml"
+    steps = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["review"]["steps"]
+    [script] = [step["run"] for step in steps if step.get("name") == "Validate and review each changed spec"]
+    writes = [line for line in script.splitlines() if "comment.md" in line and ">>" in line]
+    assert writes and "```" not in script
+    for line in writes:
+        assert '"$spec"' not in line.replace('"$(md code "$spec")"', ""), line
+        assert not re.search(r'cat "\$tmp/(validate|error|preview)\.txt"', line), line
