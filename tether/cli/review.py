@@ -9,11 +9,13 @@ from tether.errors import EXIT_FINDINGS, EXIT_OK, InputError
 
 HELP = """Review a change to a spec against its author, as a pull request check.
 
-Lists every edit from BASE to HEAD (integration created, deleted or renamed; member or group
-added, removed or re-roled; expiry, CORS, bucket or other setting changed; client-only or
-Direct Access toggled; organization edits) and decides each against ACTOR with the access
-rules, using the roles of BASE: who may add users, remove an Admin, delete, join, and so on.
-Each denied edit comes with the rule, the reason, and what to do instead.
+Lists every edit from BASE to HEAD (integration created, deleted, renamed, or replaced by a new
+bucket, region or provider; member or group added, removed or re-roled; expiry, CORS, waiver or
+other setting changed; client-only or Direct Access toggled; organization edits) and decides each
+against ACTOR with the access rules, using the roles of BASE: who may add users, remove an Admin,
+delete, join, and so on. A rename keeps the resources only when the new entry lists the old name in
+previous_names; otherwise it is a delete and a create, which only the creator may make. Each denied
+edit comes with the rule, the reason, and what to do instead; origins added are flagged.
 
 BASE and HEAD are spec files or git:REV:PATH (PATH from the repository root), read with git
 from the current directory's repository.
