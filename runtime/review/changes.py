@@ -198,6 +198,9 @@ def diff(
                 "head",
             )
         )
+        at = ("integrations", head_index[new])
+        waivers = _waiver_changes(head.integration(new).model_copy(update={"waivers": []}), head.integration(new), at)
+        changes += [Change(kind, new, subject, was, now, path, "head") for kind, subject, was, now, path in waivers]
     return changes
 
 

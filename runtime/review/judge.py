@@ -26,12 +26,20 @@ class Verdict:
 
 def judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     """Decide ``change`` made by ``actor``; ``base`` gives the roles, ``head`` the new integration when one is added."""
-    return replace(_judge(base, head, normalize(actor), change), flag=widens(change))
+    flag = widens(change)
+    if change.kind is Kind.INTEGRATION_ADDED:
+        flag = _origins_beyond_platform(base, head.integration(change.integration or ""))
+    return replace(_judge(base, head, normalize(actor), change), flag=flag)
 
 
 def _judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     if change.integration is None:
         return _organization(base, head, actor, change)
+    if change.kind in (Kind.WAIVER_ADDED, Kind.WAIVER_CHANGED):  # also on a new integration
+        if is_org_admin(base, actor):
+            return Verdict(change, Decision(True, f"{actor} is an organization admin", "R7"), None)
+        reason = "a waiver sets aside an organization policy rule, so only organization admins add or extend one"
+        return Verdict(change, Decision(False, reason, "R7"), _ask_org_admin(base, "make this change"))
     if change.kind is Kind.INTEGRATION_ADDED:
         return _created(base, head.integration(change.integration), actor, change)
     integration = base.integration(change.integration)
@@ -125,11 +133,6 @@ def _integration(
             return decision, _ask_admins(spec, integration, settings)
         case Kind.CORS_CHANGED:
             return _cors(spec, actor, integration, change)
-        case Kind.WAIVER_ADDED | Kind.WAIVER_CHANGED:
-            if is_org_admin(spec, actor):
-                return Decision(True, f"{actor} is an organization admin", "R7"), ""
-            reason = "a waiver sets aside an organization policy rule, so only organization admins add or extend one"
-            return Decision(False, reason, "R7"), _ask_org_admin(spec, settings)
         case Kind.WAIVER_REMOVED if is_org_admin(spec, actor):
             return Decision(True, f"{actor} is an organization admin", "R7"), ""
     decision = require_admin(spec, actor, integration, f"change {subject}", "R2")
@@ -175,10 +178,18 @@ def added_origins(change: Change) -> list[str]:
 
 def widens(change: Change) -> str | None:
     """A flag for every origin added: each is one more web site whose pages may use the signed URLs (R11)."""
-    added = added_origins(change)
+    return _widening(added_origins(change))
+
+
+def _widening(added: list[str]) -> str | None:
     if not added:
         return None
     return f"widens who may use the signed URLs: adds origin{'s' * (len(added) > 1)} {', '.join(added)}"
+
+
+def _origins_beyond_platform(base: Spec, integration: AnyIntegration) -> str | None:
+    """A new integration's flag: the origins it allows that the platform's list does not (R11)."""
+    return _widening([origin for origin in integration.cors.origins if origin not in base.platform.origins])
 
 
 def insecure(change: Change) -> str | None:

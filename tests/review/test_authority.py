@@ -143,3 +143,31 @@ def test_removing_or_demoting_a_group_that_holds_admin_is_removing_admins() -> N
 
 def test_an_admin_still_cannot_remove_an_individual_admin() -> None:
     assert not only(edited(("    members:\n" + BOB_ADMIN, "")), "alice@acme-vision.ai").decision.allowed
+
+
+NEW_WITH_WAIVER = """
+  - name: street-signs
+    provider: gcp
+    project: acme-vision-dev
+    region: europe-west2
+    bucket: {name: acme-vision-dev-street-signs}
+    creator: erin@acme-vision.ai
+    cors:
+      origins: [https://app.annotate.example.com, https://signs.example.org]
+    waivers:
+      - rule: TTH001
+        reason: long reviews need links that last longer
+        expires: 2027-01-31
+"""
+
+
+def test_a_new_integration_cannot_bring_its_own_waiver() -> None:
+    result = judged(DEV + NEW_WITH_WAIVER, "erin@acme-vision.ai")
+    verdicts = [(f.verdict.change.kind, f.verdict.decision.allowed) for f in result.findings]
+    assert verdicts == [(Kind.INTEGRATION_ADDED, True), (Kind.WAIVER_ADDED, False)]
+    assert judged(DEV + NEW_WITH_WAIVER.replace("erin@", "olivia@"), "olivia@acme-vision.ai").allowed
+
+
+def test_a_new_integration_with_its_own_origins_is_flagged() -> None:
+    [created, _] = judged(DEV + NEW_WITH_WAIVER, "erin@acme-vision.ai").findings
+    assert created.verdict.flag == "widens who may use the signed URLs: adds origin https://signs.example.org"
