@@ -18,7 +18,7 @@ from .conftest import BASE, bend, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "stacks").glob("*/integrations.yaml"))
-STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['*']\n")
+STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['http://app.example.com']\n")
 Capture = pytest.CaptureFixture[str]
 
 
@@ -46,8 +46,8 @@ def test_a_mandatory_finding_exits_1_with_its_line_and_fix(write: Callable[..., 
     path = write(STAR)
     assert main(["lint", path]) == 1
     lines = capsys.readouterr().out.splitlines()
-    line = line_of(STAR, "origins: ['*']")
-    assert lines[0] == f"{path}:{line}:17: TTH010 mandatory: videos: CORS origin '*' lets any web page use the signed URLs"
+    line = line_of(STAR, "origins: ['http://app.example.com']")
+    assert lines[0] == f"{path}:{line}:17: TTH010 mandatory: videos: CORS origin 'http://app.example.com' is not HTTPS"
     assert lines[1] == "    fix: List the labelling app's https:// origins in cors.origins (or leave it out to use platform.origins)."
     assert lines[-1] == "tether lint: 1 mandatory, 0 advisory, 0 waived"
 
@@ -59,8 +59,8 @@ def test_json_finding_has_every_field(write: Callable[..., str], capsys: Capture
     assert report["ok"] is False and report["summary"] == {"mandatory": 1, "advisory": 0, "waived": 0, "unlinted": 0}
     assert report["files"][0]["findings"] == [{
         "rule": "TTH010", "name": "cors-https-origins", "severity": "mandatory", "integration": "videos",
-        "file": path, "line": line_of(STAR, "origins: ['*']"), "column": 17, "field": "integrations[0].cors.origins[0]",
-        "message": "CORS origin '*' lets any web page use the signed URLs",
+        "file": path, "line": line_of(STAR, "origins: ['http://app.example.com']"), "column": 17, "field": "integrations[0].cors.origins[0]",
+        "message": "CORS origin 'http://app.example.com' is not HTTPS",
         "fix": "List the labelling app's https:// origins in cors.origins (or leave it out to use platform.origins).",
         "blocking": True, "waiver": None, "expired_waiver": None,
     }]
@@ -72,7 +72,7 @@ def test_markdown_is_a_pull_request_comment(write: Callable[..., str], capsys: C
     out = capsys.readouterr().out
     assert out.startswith("**tether lint fails**: 1 mandatory, 0 advisory, 0 waived\n\n#### `")
     assert "| Rule | Severity | Integration | Line | Finding | Fix |" in out
-    line = line_of(STAR, "origins: ['*']")
+    line = line_of(STAR, "origins: ['http://app.example.com']")
     assert f"| TTH010 cors-https-origins | mandatory | videos | {line} |" in out
 
 

@@ -20,7 +20,7 @@ from .test_cli import EXAMPLES, ROOT
 from .test_waivers import WAIVED
 
 Capture = pytest.CaptureFixture[str]
-STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['*']\n")
+STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['http://app.example.com']\n")
 
 
 @cache
@@ -62,10 +62,10 @@ def test_results_point_at_repository_relative_lines(write: Callable[..., str], c
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "stacks/test/integrations.yaml", "uriBaseId": "%SRCROOT%",
                                             "index": 0}
-    assert location["region"] == {"startLine": line_of(STAR, "origins: ['*']"), "startColumn": 17}
+    assert location["region"] == {"startLine": line_of(STAR, "origins: ['http://app.example.com']"), "startColumn": 17}
     assert (result["ruleId"], result["level"]) == ("TTH010", "error")
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "TTH010"
-    assert result["message"]["text"].startswith("videos: CORS origin '*' lets any web page use the signed URLs. Fix:")
+    assert result["message"]["text"].startswith("videos: CORS origin 'http://app.example.com' is not HTTPS. Fix:")
 
 
 def test_rules_carry_their_metadata(write: Callable[..., str], capsys: Capture) -> None:
