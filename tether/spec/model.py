@@ -47,7 +47,7 @@ Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}
 def _no_wildcard(value: object) -> object:
     """S3 reads ``*`` anywhere in an origin as a wildcard (``https://*.com``), so no origin may hold one."""
     if isinstance(value, str) and "*" in value:
-        raise ValueError(f"origin {value!r} contains '*', which S3 reads as a wildcard: list each exact origin")
+        raise ValueError(f"origin {value!r}: S3 reads '*' as a wildcard, so no origin may hold one; list each origin")
     return value
 
 
