@@ -94,6 +94,14 @@ class Review:
                 "",
             ]
         allowed = [f for f in self.findings if f.verdict.decision.allowed]
+        for finding in (f for f in allowed if f.verdict.flag):
+            verdict = finding.verdict
+            lines += [
+                f"**⚠️ {text(verdict.change.integration or 'organization')}: {text(verdict.change.describe())}** "
+                f"({code(finding.location)})",
+                f"- Check: {text(verdict.flag)}",
+                "",
+            ]
         if allowed:
             lines += ["<details><summary>Why the allowed changes are allowed</summary>", ""]
             lines += [

@@ -37,6 +37,7 @@ def test_adding_an_origin_is_flagged_even_when_allowed() -> None:
     assert finding.verdict.decision.allowed
     assert finding.verdict.flag == "widens who may use the signed URLs: adds origin https://x.io"
     assert "| ⚠️ allowed, widens | lab-archive |" in result.markdown()
+    assert r"- Check: widens who may use the signed URLs\: adds origin https\://x.io" in result.markdown()
     assert "widens who may use the signed URLs: adds origin https://x.io" in result.text()
     assert result.as_dict()["changes"][0]["flag"] == finding.verdict.flag  # type: ignore[index]
 
