@@ -1,6 +1,7 @@
 """Resource-level difference between two planned graphs: what a spec change would add, remove or change.
 
-Resources are matched by URN, so both graphs must be built for the same stack name. JSON-encoded
+Resources are matched by URN, or by an alias URN (a renamed integration), as the engine matches them, so
+both graphs must be built for the same stack name. JSON-encoded
 inputs (IAM and bucket policies) are compared as documents, so key order never shows as a change.
 """
 
@@ -71,15 +72,20 @@ def _changes(before: PlannedResource, after: PlannedResource) -> tuple[InputChan
 def diff_graphs(base: list[PlannedResource], new: list[PlannedResource]) -> GraphDiff:
     """What changes from ``base`` to ``new``."""
     old = {resource.urn: resource for resource in base}
-    current = {resource.urn: resource for resource in new}
+    was = {
+        resource.urn: next((old[urn] for urn in (resource.urn, *resource.aliases) if urn in old), None)
+        for resource in new
+    }
+    kept = {before.urn for before in was.values() if before is not None}
     changed = []
     for resource in new:
-        if resource.urn in old:
-            changes = _changes(old[resource.urn], resource)
+        before = was[resource.urn]
+        if before is not None:
+            changes = _changes(before, resource)
             if changes:
                 changed.append(ChangedResource(resource, changes))
     return GraphDiff(
-        added=tuple(r for r in new if r.urn not in old),
-        removed=tuple(r for r in base if r.urn not in current),
+        added=tuple(r for r in new if was[r.urn] is None),
+        removed=tuple(r for r in base if r.urn not in kept),
         changed=tuple(changed),
     )

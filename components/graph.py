@@ -38,6 +38,8 @@ class PlannedResource:
     """``URN::id`` of an explicit provider; None for the default provider."""
     retain_on_delete: bool = False
     dependencies: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = field(default=())
+    """URNs this resource was known by: its own aliases and those inherited from its parent's."""
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -46,6 +48,7 @@ class _RecordingMonitor(mocks.MockMonitor):
     def __init__(self, answers: pulumi.runtime.Mocks) -> None:
         super().__init__(answers)
         self.planned: list[PlannedResource] = []
+        self.aliases: dict[str, tuple[str, ...]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """URNs as the engine makes them: the root stack's type is not part of its children's."""
@@ -67,9 +70,28 @@ class _RecordingMonitor(mocks.MockMonitor):
                     provider=request.provider or None,
                     retain_on_delete=bool(request.retainOnDelete),
                     dependencies=tuple(request.dependencies),
+                    aliases=self._aliases(request, response.urn),
                 )
             )
         return response
+
+    def _aliases(self, request: Any, urn: str) -> tuple[str, ...]:
+        """Alias URNs as the engine computes them from alias specs (``name``, ``type``), plus one per alias of
+        the parent, the child's name prefix swapped when it starts with the parent's name (the engine's
+        inheritance; pulumi tests/integration/aliases/python/rename_component)."""
+        parent = "" if _is_stack(request.parent) else request.parent
+        found = [
+            alias.urn or self.make_urn(parent, alias.spec.type or request.type, alias.spec.name or request.name)
+            for alias in request.aliases
+        ]
+        parent_name = parent.rsplit("::", 1)[-1]
+        for parent_alias in self.aliases.get(parent, ()):
+            name = request.name
+            if parent and name.startswith(parent_name):
+                name = parent_alias.rsplit("::", 1)[-1] + name[len(parent_name) :]
+            found.append(self.make_urn(parent_alias, request.type, name))
+        self.aliases[urn] = tuple(found)
+        return tuple(found)
 
 
 SECRET = "[secret]"

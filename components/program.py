@@ -53,11 +53,14 @@ class StackSettings:
 def _provision_one(integration: AnyIntegration, spec: Spec, settings: StackSettings) -> pulumi.Output[dict[str, Any]]:
     """The integration's component; returns its record, complete once the cloud has answered."""
     desired = render(integration, spec)
+    # A renamed integration keeps its resources: the old names become aliases, inherited by the children
+    # named after it (tests/review/test_rename.py checks that `tether preview --base` replaces nothing).
+    opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old) for old in integration.previous_names])
     role_arn: pulumi.Input[str | None] = None
     service_account: pulumi.Input[str | None] = None
     hmac_access_id: pulumi.Input[str | None] = None
     if isinstance(desired, GcsDesired):
-        gcp = GcpIntegration(desired)
+        gcp = GcpIntegration(desired, opts=opts)
         service_account, hmac_access_id = gcp.service_account, gcp.hmac_access_id
     elif isinstance(desired, AzureDesired):
         if settings.azure_subscription is None:
@@ -65,14 +68,15 @@ def _provision_one(integration: AnyIntegration, spec: Spec, settings: StackSetti
                 f"integration {integration.name!r} is on Azure: set azure-native:subscriptionId in the stack's "
                 "config (role definitions and adopted accounts are addressed by subscription)"
             )
-        AzureIntegration(desired, subscription=settings.azure_subscription)
+        AzureIntegration(desired, subscription=settings.azure_subscription, opts=opts)
     elif desired.provider == "aws":
-        role_arn = AwsIntegration(desired).role_arn
+        role_arn = AwsIntegration(desired, opts=opts).role_arn
     else:
         S3CompatibleIntegration(
             desired,
             access_key=settings.store_key(integration.name, "accessKey"),
             secret_key=settings.store_key(integration.name, "secretKey"),
+            opts=opts,
         )
     record = pulumi.Output.all(role_arn=role_arn, service_account=service_account, hmac_access_id=hmac_access_id)
     return record.apply(lambda known: build_record(integration, desired, **known).to_json())

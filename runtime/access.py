@@ -127,9 +127,12 @@ def decide(spec: Spec, user: str, action: Action, integration: str | AnyIntegrat
             if target.creator == user:
                 return Decision(True, f"{user} created {name}", "R3")
             return Decision(False, f"only the creator, {target.creator}, may delete {name}", "R3")
-        case Action.ADD_MEMBERS | Action.REMOVE_MEMBERS:
-            verb = "add" if action is Action.ADD_MEMBERS else "remove"
-            return require_admin(spec, user, target, f"{verb} users and groups", "R2" if verb == "add" else "R6")
+        case Action.ADD_MEMBERS:
+            return require_admin(spec, user, target, "add users and groups", "R2")
+        case Action.REMOVE_MEMBERS:
+            if org_admin:
+                return Decision(True, f"{user} is an organization admin", "R6")
+            return require_admin(spec, user, target, "remove users and groups", "R6")
         case Action.REMOVE_ADMIN:
             if org_admin:
                 return Decision(True, f"{user} is an organization admin", "R6")

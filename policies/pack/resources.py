@@ -231,7 +231,7 @@ def _s3_desired(integration: AnyIntegration, found: Contribution) -> S3Desired:
     role = None
     if {"role.trust_policy", "role.permissions_policy", "role.managed_policies"} & set(found):
         role = RoleDesired(
-            name=found.get("role.name") or role_name(integration.name),
+            name=found.get("role.name") or role_name(integration.first_name),
             path=ROLE_PATH,
             trust_policy={"Version": VERSION, "Statement": found.get("role.trust_policy", [])},
             permissions_policy={"Version": VERSION, "Statement": found.get("role.permissions_policy", [])},

@@ -1,7 +1,9 @@
 """A spec change as a list of edits a person would name: "add bob as Admin", "turn off client-only".
 
-Integrations are paired by name; an unpaired removal and addition on the same bucket is a rename,
-so renaming is not mistaken for deleting (creator only) plus creating.
+Integrations are paired by name, or by a new name that lists the old one in ``previous_names`` (which
+the components turn into Pulumi aliases): only then is a rename a rename. A rename without it, a new
+provider, or a field that replaces the storage (REPLACES) makes Pulumi delete the resources and
+create new ones, so it is reported as what it does: a delete and a create.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class Kind(StrEnum):
     INTEGRATION_ADDED = "integration-added"
     INTEGRATION_REMOVED = "integration-removed"
     INTEGRATION_RENAMED = "integration-renamed"
+    INTEGRATION_REPLACED = "integration-replaced"
     CREATOR_CHANGED = "creator-changed"
     MEMBER_ADDED = "member-added"
     MEMBER_REMOVED = "member-removed"
@@ -36,6 +39,9 @@ class Kind(StrEnum):
     BUCKET_CHANGED = "bucket-changed"
     SETTING_CHANGED = "setting-changed"
     ORGANIZATION_CHANGED = "organization-changed"
+    WAIVER_ADDED = "waiver-added"
+    WAIVER_CHANGED = "waiver-changed"
+    WAIVER_REMOVED = "waiver-removed"
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,15 @@ class Change:
         match self.kind:
             case Kind.INTEGRATION_ADDED:
                 return f"create integration {self.integration} ({after})"
+            case Kind.INTEGRATION_REMOVED if after:
+                return (
+                    f"delete integration {self.integration} (renamed to {after} without previous_names: "
+                    "its resources are replaced)"
+                )
             case Kind.INTEGRATION_REMOVED:
                 return f"delete integration {self.integration}"
+            case Kind.INTEGRATION_REPLACED:
+                return f"replace integration {self.integration} ({subject}: {before} → {after}): a delete and a create"
             case Kind.INTEGRATION_RENAMED:
                 return f"rename integration {before} to {after}"
             case Kind.CREATOR_CHANGED:
@@ -82,6 +95,12 @@ class Change:
                 return f"turn strict client-only {'on' if after == 'true' else 'off'}"
             case Kind.DIRECT_ACCESS_CHANGED:
                 return f"turn Direct Access {'on' if after == 'true' else 'off'}"
+            case Kind.WAIVER_ADDED:
+                return f"waive {subject} {after}"
+            case Kind.WAIVER_CHANGED:
+                return f"change the waiver of {subject} ({before} → {after})"
+            case Kind.WAIVER_REMOVED:
+                return f"drop the waiver of {subject} ({before})"
         if before is None:
             return f"add {after} to {subject}"
         if after is None:
@@ -104,6 +123,23 @@ def show(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
+REPLACES: dict[str, tuple[str, ...]] = {
+    "aws": ("region",),
+    "gcp": ("project", "region"),
+    "azure": ("region", "resource_group"),
+    "otc": ("region", "endpoint"),
+    "s3-compatible": ("endpoint", "region"),
+}
+"""Fields besides the bucket whose change makes the provider replace the storage (a delete and a create).
+
+pulumi-aws: an S3 bucket's ``bucket`` and ``region`` force a new resource (terraform-provider-aws
+``resource_bucket.go``: ForceNew); an OTC or S3-compatible ``endpoint`` is another store altogether.
+pulumi-gcp: a bucket's ``name``, ``location`` and ``project`` force a new one (``resource_storage_bucket.go``).
+azure-native: a storage account's ``accountName``, ``resourceGroupName`` and ``location`` and a
+container's ``containerName`` are replace-on-change properties of the resource schema.
+"""
+
+
 _SPECIAL = {
     "name",
     "provider",
@@ -116,6 +152,9 @@ _SPECIAL = {
     "bucket",
     "signed_url_expiry",
     "sas",
+    "waivers",
+    "previous_names",
+    *(field for fields in REPLACES.values() for field in fields),
 }
 """Integration fields diffed by their own rule; every other field is a plain setting."""
 
@@ -131,24 +170,13 @@ def diff(
     changes = list(_organization(base, head))
     base_index = {i.name: n for n, i in enumerate(base.integrations)}
     head_index = {i.name: n for n, i in enumerate(head.integrations)}
-    paired = {
-        name: name
-        for name in base_index
-        if name in head_index
-        and base.integrations[base_index[name]].provider == head.integrations[head_index[name]].provider
-    }
+    paired = _pairs(base, head)
     removed = [n for n in base_index if n not in paired]
     added = [n for n in head_index if n not in paired.values()]
-    for old in list(removed):
-        twin = next((new for new in added if _same_bucket(base.integration(old), head.integration(new))), None)
-        if twin is not None:
-            paired[old] = twin
-            removed.remove(old)
-            added.remove(twin)
     for old in removed:
-        changes.append(
-            Change(Kind.INTEGRATION_REMOVED, old, "integration", old, None, ("integrations", base_index[old]), "base")
-        )
+        twin = next((new for new in added if _same_bucket(base.integration(old), head.integration(new))), None)
+        where: Path = ("integrations", base_index[old])
+        changes.append(Change(Kind.INTEGRATION_REMOVED, old, "integration", old, twin, where, "base"))
     for old, new in sorted(paired.items(), key=lambda pair: head_index[pair[1]]):
         at: Path = ("integrations", head_index[new])
         before, after = base.integration(old), head.integration(new)
@@ -170,7 +198,45 @@ def diff(
                 "head",
             )
         )
+        at = ("integrations", head_index[new])
+        waivers = _waiver_changes(head.integration(new).model_copy(update={"waivers": []}), head.integration(new), at)
+        changes += [Change(kind, new, subject, was, now, path, "head") for kind, subject, was, now, path in waivers]
     return changes
+
+
+def _pairs(base: Spec, head: Spec) -> dict[str, str]:
+    """Base name -> head name of the integrations Pulumi keeps: same name, or a new name aliasing the old.
+
+    A head integration that kept its own name cannot also take over another: Pulumi finds it by its own
+    URN first, so the other's resources would be deleted; likewise a new name takes over one old
+    integration at most. A new provider is a new integration.
+    """
+    current = {i.name for i in head.integrations}
+    claims = {
+        old: i.name
+        for i in head.integrations
+        if i.name not in {b.name for b in base.integrations}
+        for old in i.previous_names
+    }
+    paired: dict[str, str] = {}
+    for before in base.integrations:
+        new = before.name if before.name in current else claims.get(before.name)
+        if new is not None and new not in paired.values() and head.integration(new).provider == before.provider:
+            paired[before.name] = new
+    return paired
+
+
+def _replaced(before: AnyIntegration, after: AnyIntegration) -> list[tuple[str, str, str]]:
+    """(field, before, after) of each field whose change replaces the storage."""
+    old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
+    found = [
+        (key, show(old.get(key)), show(new.get(key)))
+        for key in REPLACES[before.provider]
+        if old.get(key) != new.get(key)
+    ]
+    if not _same_bucket(before, after):
+        found.append(("bucket", _where(before), _where(after)))
+    return found
 
 
 def _same_bucket(a: AnyIntegration, b: AnyIntegration) -> bool:
@@ -183,11 +249,15 @@ def _inherited_origins(at: Path, source: SourceMap | None) -> bool:
     return source is not None and (*at, "cors", "origins") not in source.values
 
 
-def _bucket(integration: AnyIntegration) -> str:
-    """``name``, or ``account/container`` on Azure; ``(existing)`` when adopted rather than created."""
+def _where(integration: AnyIntegration) -> str:
+    """``name``, or ``account/container`` on Azure."""
     bucket = integration.bucket
-    where = f"{bucket.account}/{bucket.container}" if isinstance(bucket, AzureBucket) else bucket.name
-    return f"{where} (existing)" if bucket.existing else where
+    return f"{bucket.account}/{bucket.container}" if isinstance(bucket, AzureBucket) else bucket.name
+
+
+def _bucket(integration: AnyIntegration) -> str:
+    """The bucket, ``(existing)`` when adopted rather than created."""
+    return f"{_where(integration)} (existing)" if integration.bucket.existing else _where(integration)
 
 
 def _summary(integration: AnyIntegration) -> str:
@@ -229,6 +299,13 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
         return Change(kind, name, subject, old, new, path, "head")
 
     found: list[Change] = []
+    replaced = _replaced(before, after)
+    if replaced:
+        fields, old_values, new_values = (", ".join(part[i] for part in replaced) for i in range(3))
+        found.append(change(Kind.INTEGRATION_REPLACED, fields, old_values, new_values, (*at, replaced[0][0])))
+    if after.previous_names != before.previous_names + ([before.name] if before.name != after.name else []):
+        was_names, now_names = show(before.previous_names), show(after.previous_names)
+        found.append(change(Kind.SETTING_CHANGED, "previous_names", was_names, now_names, (*at, "previous_names")))
     if before.creator != after.creator:
         found.append(change(Kind.CREATOR_CHANGED, "creator", before.creator, after.creator, (*at, "creator")))
     member_kinds = (Kind.MEMBER_ADDED, Kind.MEMBER_ROLE_CHANGED, Kind.MEMBER_REMOVED)
@@ -251,7 +328,7 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
         if getattr(before, flag) != getattr(after, flag):
             found.append(change(kind, flag, show(getattr(before, flag)), show(getattr(after, flag)), (*at, flag)))
     old, new = before.model_dump(mode="json"), after.model_dump(mode="json")
-    if old["bucket"] != new["bucket"]:
+    if old["bucket"] != new["bucket"] and not replaced:
         found.append(change(Kind.BUCKET_CHANGED, "bucket", _bucket(before), _bucket(after), (*at, "bucket")))
     if "signed_url_expiry" in old and old["signed_url_expiry"] != new["signed_url_expiry"]:
         found.append(
@@ -278,6 +355,7 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
                     (*at, "sas", "rotation"),
                 )
             )
+    found += [change(*edit) for edit in _waiver_changes(before, after, at)]
     for key in old["cors"]:
         if old["cors"][key] != new["cors"][key] and not (key == "origins" and inherited):
             found.append(
@@ -289,6 +367,25 @@ def _integration(name: str, before: AnyIntegration, after: AnyIntegration, at: P
         if key not in _SPECIAL and old.get(key) != new.get(key):
             path = (*at, key)
             found.append(change(Kind.SETTING_CHANGED, key, _shown(old, key), _shown(new, key), path))
+    return found
+
+
+def _waiver_changes(
+    before: AnyIntegration, after: AnyIntegration, at: Path
+) -> list[tuple[Kind, str, str | None, str | None, Path]]:
+    """Waivers added, edited (expiry or reason) or dropped, by the rule they waive."""
+    old = {w.rule: w for w in before.waivers}
+    found: list[tuple[Kind, str, str | None, str | None, Path]] = []
+    for index, waiver in enumerate(after.waivers):
+        was = old.get(waiver.rule)
+        path: Path = (*at, "waivers", index)
+        if was is None:
+            found.append((Kind.WAIVER_ADDED, waiver.rule, None, f"until {waiver.expires}", path))
+        elif was != waiver:
+            found.append((Kind.WAIVER_CHANGED, waiver.rule, f"until {was.expires}", f"until {waiver.expires}", path))
+    kept = {w.rule for w in after.waivers}
+    dropped = [w for w in before.waivers if w.rule not in kept]
+    found += [(Kind.WAIVER_REMOVED, w.rule, f"until {w.expires}", None, (*at, "waivers")) for w in dropped]
     return found
 
 

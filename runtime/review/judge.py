@@ -6,7 +6,7 @@ the same pull request (an org admin joins in one change, then administers in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from runtime.access import Action, Decision, decide, is_org_admin, normalize, require_admin, role_of
 from runtime.review.changes import Change, Kind
@@ -20,17 +20,30 @@ class Verdict:
     change: Change
     decision: Decision
     fix: str | None
+    flag: str | None = None
+    """What a reviewer should see even when the change is allowed: origins it adds (R11)."""
 
 
 def judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     """Decide ``change`` made by ``actor``; ``base`` gives the roles, ``head`` the new integration when one is added."""
-    actor = normalize(actor)
+    flag = widens(change)
+    if change.kind is Kind.INTEGRATION_ADDED:
+        flag = _origins_beyond_platform(base, head.integration(change.integration or ""))
+    return replace(_judge(base, head, normalize(actor), change), flag=flag)
+
+
+def _judge(base: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     if change.integration is None:
-        return _organization(base, actor, change)
+        return _organization(base, head, actor, change)
+    if change.kind in (Kind.WAIVER_ADDED, Kind.WAIVER_CHANGED):  # also on a new integration
+        if is_org_admin(base, actor):
+            return Verdict(change, Decision(True, f"{actor} is an organization admin", "R7"), None)
+        reason = "a waiver sets aside an organization policy rule, so only organization admins add or extend one"
+        return Verdict(change, Decision(False, reason, "R7"), _ask_org_admin(base, "make this change"))
     if change.kind is Kind.INTEGRATION_ADDED:
         return _created(base, head.integration(change.integration), actor, change)
     integration = base.integration(change.integration)
-    decision, fix = _integration(base, actor, integration, change)
+    decision, fix = _integration(base, head, actor, integration, change)
     return Verdict(change, decision, None if decision.allowed else fix)
 
 
@@ -66,18 +79,28 @@ def _created(base: Spec, integration: AnyIntegration, actor: str, change: Change
     return Verdict(change, Decision(True, f"{actor} creates {name} and becomes its Admin", "R1"), None)
 
 
-def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
+def _integration(
+    spec: Spec, head: Spec, actor: str, integration: AnyIntegration, change: Change
+) -> tuple[Decision, str]:
     """The decision for an edit to an existing integration, and the fix should it be denied."""
     name, subject = integration.name, change.subject
     settings = "make this change"
     match change.kind:
         case Kind.INTEGRATION_REMOVED:
             decision = decide(spec, actor, Action.DELETE, integration)
-            return decision, f"ask the creator, {integration.creator}, to delete it"
+            fix = f"ask the creator, {integration.creator}, to delete it"
+            if change.after:
+                moved = f"add previous_names: [{name}] to {change.after}"
+                fix = f"{moved} so its resources move instead of being replaced, or {fix}"
+            return decision, fix
+        case Kind.INTEGRATION_REPLACED:
+            decision = decide(spec, actor, Action.DELETE, integration)
+            if decision.allowed:
+                return decision, ""
+            reason = f"changing {subject} replaces the resources of {name}, which deletes them: {decision.reason}"
+            return Decision(False, reason, "R3"), f"keep {subject} as it is, or ask the creator, {integration.creator}"
         case Kind.CREATOR_CHANGED:
-            reason = f"the creator of {name} is fixed at creation: only {integration.creator} may ever delete it"
-            fix = f"keep creator: {integration.creator}; make {change.after} an Admin instead"
-            return Decision(False, reason, "R3"), fix
+            return _reassigned(spec, head, actor, integration, change)
         case Kind.MEMBER_ADDED | Kind.MEMBER_ROLE_CHANGED if change.after == "admin" and subject == actor:
             if is_org_admin(spec, actor):
                 return decide(spec, actor, Action.JOIN, integration), "join"
@@ -91,6 +114,14 @@ def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Ch
         case Kind.MEMBER_REMOVED | Kind.MEMBER_ROLE_CHANGED if change.before == "admin":
             decision = decide(spec, actor, Action.REMOVE_ADMIN, integration)
             return decision, _ask_org_admin(spec, f"remove Admin {subject} from {name}")
+        case Kind.GROUP_REMOVED | Kind.GROUP_ROLE_CHANGED if change.before == "admin":
+            if is_org_admin(spec, actor):
+                return Decision(True, f"{actor} is an organization admin", "R6"), ""
+            reason = (
+                f"group {subject} holds Admin on {name}: removing or demoting it removes Admins, which only an "
+                "organization admin may do"
+            )
+            return Decision(False, reason, "R6"), _ask_org_admin(spec, f"remove group {subject} from {name}")
         case Kind.MEMBER_REMOVED | Kind.GROUP_REMOVED | Kind.GROUP_ROLE_CHANGED:
             return decide(spec, actor, Action.REMOVE_MEMBERS, integration), _ask_admins(spec, integration, settings)
         case Kind.CLIENT_ONLY_CHANGED | Kind.DIRECT_ACCESS_CHANGED:
@@ -102,8 +133,26 @@ def _integration(spec: Spec, actor: str, integration: AnyIntegration, change: Ch
             return decision, _ask_admins(spec, integration, settings)
         case Kind.CORS_CHANGED:
             return _cors(spec, actor, integration, change)
+        case Kind.WAIVER_REMOVED if is_org_admin(spec, actor):
+            return Decision(True, f"{actor} is an organization admin", "R7"), ""
     decision = require_admin(spec, actor, integration, f"change {subject}", "R2")
     return decision, _ask_admins(spec, integration, settings)
+
+
+def _reassigned(
+    spec: Spec, head: Spec, actor: str, integration: AnyIntegration, change: Change
+) -> tuple[Decision, str]:
+    """The creator is fixed while they are in the organization; once they leave, an org admin names a new one (R3)."""
+    creator, name, org = integration.creator, integration.name, spec.organization.name
+    if creator in head.organization.members:
+        reason = f"the creator of {name} is fixed while {creator} is in the organization: only they may delete it"
+        return Decision(False, reason, "R3"), f"keep creator: {creator}; make {change.after} an Admin instead"
+    if is_org_admin(spec, actor):
+        new = change.after
+        reason = f"{creator} leaves organization {org}, so organization admin {actor} reassigns {name} to {new}"
+        return Decision(True, reason, "R3"), ""
+    reason = f"{creator} leaves organization {org}: only an organization admin reassigns the creator of {name}"
+    return Decision(False, reason, "R3"), _ask_org_admin(spec, "make this change")
 
 
 def _fixed_at_creation(integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
@@ -116,20 +165,42 @@ def _fixed_at_creation(integration: AnyIntegration, change: Change) -> tuple[Dec
     return Decision(False, reason, rule), fix
 
 
-def widening(before: str | None, after: str | None) -> str | None:
-    """Why origins a change adds widen who may use the URLs (``*``, or not HTTPS), or None (R11)."""
-    old = set((before or "").split(", "))
-    said = [
-        "origin * lets any web site use the signed URLs" if origin == "*" else f"origin {origin} is not HTTPS"
-        for origin in (after or "").split(", ")
-        if origin and origin not in old and (origin == "*" or not origin.startswith("https://"))
-    ]
+ORIGIN_SUBJECTS = ("cors.origins", "platform.origins")
+
+
+def added_origins(change: Change) -> list[str]:
+    """The web origins ``change`` adds (none unless it edits a list of origins)."""
+    if change.subject not in ORIGIN_SUBJECTS:
+        return []
+    old = set((change.before or "").split(", "))
+    return [origin for origin in (change.after or "").split(", ") if origin not in old and origin != "(none)"]
+
+
+def widens(change: Change) -> str | None:
+    """A flag for every origin added: each is one more web site whose pages may use the signed URLs (R11)."""
+    return _widening(added_origins(change))
+
+
+def _widening(added: list[str]) -> str | None:
+    if not added:
+        return None
+    return f"widens who may use the signed URLs: adds origin{'s' * (len(added) > 1)} {', '.join(added)}"
+
+
+def _origins_beyond_platform(base: Spec, integration: AnyIntegration) -> str | None:
+    """A new integration's flag: the origins it allows that the platform's list does not (R11)."""
+    return _widening([origin for origin in integration.cors.origins if origin not in base.platform.origins])
+
+
+def insecure(change: Change) -> str | None:
+    """Why added origins are refused: not HTTPS (the spec itself refuses any ``*``), or None (R11)."""
+    said = [f"origin {origin} is not HTTPS" for origin in added_origins(change) if not origin.startswith("https://")]
     return "; ".join(said) or None
 
 
 def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -> tuple[Decision, str]:
     decision = require_admin(spec, actor, integration, "change CORS", "R11")
-    wide = widening(change.before, change.after) if change.subject == "cors.origins" else None
+    wide = insecure(change)
     if wide:
         also = "" if decision.allowed else f"; also {decision.reason}"
         fix = "list the exact https:// origins of the web apps that load the data"
@@ -137,11 +208,17 @@ def _cors(spec: Spec, actor: str, integration: AnyIntegration, change: Change) -
     return decision, _ask_admins(spec, integration, "make this change")
 
 
-def _organization(spec: Spec, actor: str, change: Change) -> Verdict:
+def _organization(spec: Spec, head: Spec, actor: str, change: Change) -> Verdict:
     """Organization members, admins, groups, platform and policy: org admins only (R7 gives them the organization)."""
-    wide = widening(change.before, change.after) if change.subject == "platform.origins" else None
+    wide = insecure(change)
     if wide:
         return Verdict(change, Decision(False, wide, "R11"), "list the exact https:// origins of the platform")
+    if change.subject == "organization.admins" and change.after is None and not head.organization.admins:
+        reason = (
+            f"removing {change.before} leaves {spec.organization.name} without an organization admin: nobody could "
+            "then change the organization or remove an individual Admin"
+        )
+        return Verdict(change, Decision(False, reason, "R7"), "name another organization admin in the same change")
     if is_org_admin(spec, actor):
         return Verdict(change, Decision(True, f"{actor} is an organization admin", "R7"), None)
     affects = (

@@ -8,6 +8,7 @@ from runtime.access import normalize
 from runtime.review.changes import diff
 from runtime.review.judge import Verdict, judge_all
 from tether.cli.formatting import markdown_table
+from tether.markdown import code, text
 from tether.problems import Location
 from tether.spec import LoadedSpec
 
@@ -64,16 +65,20 @@ class Review:
         }
 
     def markdown(self) -> str:
-        """A pull-request comment: verdict line, table of changes, then what to do about each denial."""
+        """A pull-request comment: verdict line, table of changes, then what to do about each denial.
+
+        Every value from the spec (names, tags, reasons...) goes through ``tether.markdown``: it shows as text.
+        """
         icon = "✅" if self.allowed else "❌"
-        lines = [MARKER, f"### {icon} Tether review: {self.summary()}", "", f"`{self.base}` → `{self.head}`", ""]
+        compared = f"{code(self.base)} → {code(self.head)}"
+        lines = [MARKER, f"### {icon} Tether review: {text(self.summary())}", "", compared, ""]
         if not self.findings:
             return "\n".join(lines)
         rows = [
             (
                 _mark(f),
-                f.verdict.change.integration or "(organization)",
-                f.verdict.change.describe(),
+                text(f.verdict.change.integration or "(organization)"),
+                text(f.verdict.change.describe()),
                 f.verdict.decision.rule,
             )
             for f in self.findings
@@ -82,18 +87,26 @@ class Review:
         for finding in self.denied:
             verdict = finding.verdict
             lines += [
-                f"**❌ {verdict.change.integration or 'organization'}: {verdict.change.describe()}** "
-                f"(`{finding.location}`, {verdict.decision.rule})",
-                f"- Why: {verdict.decision.reason}",
-                f"- Fix: {verdict.fix}",
+                f"**❌ {text(verdict.change.integration or 'organization')}: {text(verdict.change.describe())}** "
+                f"({code(finding.location)}, {verdict.decision.rule})",
+                f"- Why: {text(verdict.decision.reason)}",
+                f"- Fix: {text(verdict.fix)}",
                 "",
             ]
         allowed = [f for f in self.findings if f.verdict.decision.allowed]
+        for finding in (f for f in allowed if f.verdict.flag):
+            verdict = finding.verdict
+            lines += [
+                f"**⚠️ {text(verdict.change.integration or 'organization')}: {text(verdict.change.describe())}** "
+                f"({code(finding.location)})",
+                f"- Check: {text(verdict.flag)}",
+                "",
+            ]
         if allowed:
             lines += ["<details><summary>Why the allowed changes are allowed</summary>", ""]
             lines += [
-                f"- {f.verdict.change.integration or 'organization'}: {f.verdict.change.describe()}: "
-                f"{f.verdict.decision.reason} ({f.verdict.decision.rule})"
+                f"- {text(f.verdict.change.integration or 'organization')}: {text(f.verdict.change.describe())}: "
+                f"{text(f.verdict.decision.reason)} ({f.verdict.decision.rule})"
                 for f in allowed
             ]
             lines += ["", "</details>"]
@@ -108,12 +121,15 @@ class Review:
             where = verdict.change.integration or "organization"
             line = f"{finding.location}: {state} {verdict.decision.rule} {where}: {verdict.change.describe()}: "
             line += verdict.decision.reason + (f"; fix: {verdict.fix}" if verdict.fix else "")
+            line += f"; flag: {verdict.flag}" if verdict.flag else ""
             lines.append(line)
         return "\n".join([*lines, self.summary()])
 
 
 def _mark(finding: Finding) -> str:
-    return "✅ allowed" if finding.verdict.decision.allowed else "❌ **denied**"
+    if not finding.verdict.decision.allowed:
+        return "❌ **denied**"
+    return "⚠️ allowed, widens" if finding.verdict.flag else "✅ allowed"
 
 
 def _finding_dict(finding: Finding) -> dict[str, object]:
@@ -129,6 +145,7 @@ def _finding_dict(finding: Finding) -> dict[str, object]:
         "rule": decision.rule,
         "reason": decision.reason,
         "fix": finding.verdict.fix,
+        "flag": finding.verdict.flag,
         "file": finding.location.file,
         "line": finding.location.line,
         "column": finding.location.column,

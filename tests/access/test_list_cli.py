@@ -28,9 +28,18 @@ def test_org_admin_sees_all_joinable(capsys: pytest.CaptureFixture[str]) -> None
     assert all(line.split()[3:] == ["-", "-", "yes"] for line in lines[1:])
 
 
-def test_mine_empty_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+def test_mine_empty_for_an_org_admin_says_what_is_true(capsys: pytest.CaptureFixture[str]) -> None:
+    """An org admin sees every integration; --mine keeps none when they joined none: say that, not "none visible"."""
     assert main(["list", DEV, "--user", "olivia@acme-vision.ai", "--mine"]) == 0
-    assert capsys.readouterr().out == "no integrations visible to olivia@acme-vision.ai\n"
+    assert capsys.readouterr().out == (
+        "olivia@acme-vision.ai belongs to none of the 6 integrations; as an organization admin they see all of "
+        "them and may join any (list without --mine)\n"
+    )
+
+
+def test_nothing_visible_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", DEV, "--user", "erin@acme-vision.ai", "--owner", "dan@acme-vision.ai"]) == 0
+    assert capsys.readouterr().out == "no integrations visible to erin@acme-vision.ai created by dan@acme-vision.ai\n"
 
 
 def test_json(capsys: pytest.CaptureFixture[str]) -> None:

@@ -99,6 +99,8 @@ R6: list[Row] = [
         Decision(False, "an individual Admin of videos can be removed only by an organization admin", "R6"),
     ),
     ("olga@acme.ai", Action.REMOVE_ADMIN, "videos", Decision(True, "olga@acme.ai is an organization admin", "R6")),
+    # Who may remove the most protected (an individual Admin) may remove a User or a group too, joined or not.
+    ("olga@acme.ai", Action.REMOVE_MEMBERS, "videos", Decision(True, "olga@acme.ai is an organization admin", "R6")),
 ]
 R7: list[Row] = [
     (

@@ -18,7 +18,7 @@ from .conftest import BASE, bend, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "stacks").glob("*/integrations.yaml"))
-STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['*']\n")
+PLAIN_HTTP = bend(BASE, "      headers: [Range]\n", "      origins: ['http://app.example.com']\n")
 Capture = pytest.CaptureFixture[str]
 
 
@@ -44,36 +44,36 @@ def test_examples_findings_are_the_known_advisories(capsys: Capture, monkeypatch
 
 
 def test_a_mandatory_finding_exits_1_with_its_line_and_fix(write: Callable[..., str], capsys: Capture) -> None:
-    path = write(STAR)
+    path = write(PLAIN_HTTP)
     assert main(["lint", path]) == 1
     lines = capsys.readouterr().out.splitlines()
-    line = line_of(STAR, "origins: ['*']")
-    assert lines[0] == f"{path}:{line}:17: TTH010 mandatory: videos: CORS origin '*' lets any web page use the signed URLs"
+    line = line_of(PLAIN_HTTP, "origins: ['http://app.example.com']")
+    assert lines[0] == f"{path}:{line}:17: TTH010 mandatory: videos: CORS origin 'http://app.example.com' is not HTTPS"
     assert lines[1] == "    fix: List the labelling app's https:// origins in cors.origins (or leave it out to use platform.origins)."
     assert lines[-1] == "tether lint: 1 mandatory, 0 advisory, 0 waived"
 
 
 def test_json_finding_has_every_field(write: Callable[..., str], capsys: Capture) -> None:
-    path = write(STAR)
+    path = write(PLAIN_HTTP)
     assert main(["lint", "-o", "json", path]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] is False and report["summary"] == {"mandatory": 1, "advisory": 0, "waived": 0, "unlinted": 0}
     assert report["files"][0]["findings"] == [{
         "rule": "TTH010", "name": "cors-https-origins", "severity": "mandatory", "integration": "videos",
-        "file": path, "line": line_of(STAR, "origins: ['*']"), "column": 17, "field": "integrations[0].cors.origins[0]",
-        "message": "CORS origin '*' lets any web page use the signed URLs",
+        "file": path, "line": line_of(PLAIN_HTTP, "origins: ['http://app.example.com']"), "column": 17, "field": "integrations[0].cors.origins[0]",
+        "message": "CORS origin 'http://app.example.com' is not HTTPS",
         "fix": "List the labelling app's https:// origins in cors.origins (or leave it out to use platform.origins).",
         "blocking": True, "waiver": None, "expired_waiver": None,
     }]
 
 
 def test_markdown_is_a_pull_request_comment(write: Callable[..., str], capsys: Capture) -> None:
-    path = write(STAR)
+    path = write(PLAIN_HTTP)
     assert main(["lint", "-o", "markdown", path]) == 1
     out = capsys.readouterr().out
     assert out.startswith("**tether lint fails**: 1 mandatory, 0 advisory, 0 waived\n\n#### `")
     assert "| Rule | Severity | Integration | Line | Finding | Fix |" in out
-    line = line_of(STAR, "origins: ['*']")
+    line = line_of(PLAIN_HTTP, "origins: ['http://app.example.com']")
     assert f"| TTH010 cors-https-origins | mandatory | videos | {line} |" in out
 
 
@@ -117,13 +117,13 @@ def test_unreadable_spec_exits_3(write: Callable[..., str], monkeypatch: pytest.
 
     monkeypatch.setattr("tether.spec.load_spec", refuse)
     path = write(BASE)
-    assert main(["lint", path, write(STAR, "other.yaml")]) == 3
+    assert main(["lint", path, write(PLAIN_HTTP, "other.yaml")]) == 3
     assert f"{path}: {path}: cannot read: Permission denied" in capsys.readouterr().out
 
 
 def test_worst_outcome_wins_across_files(write: Callable[..., str]) -> None:
-    assert main(["lint", write(BASE), write(STAR, "star.yaml")]) == 1
-    assert main(["lint", write(STAR, "star.yaml"), write("version: [", "broken.yaml")]) == 2
+    assert main(["lint", write(BASE), write(PLAIN_HTTP, "star.yaml")]) == 1
+    assert main(["lint", write(PLAIN_HTTP, "star.yaml"), write("version: [", "broken.yaml")]) == 2
 
 
 def test_rules_lists_every_rule(capsys: Capture) -> None:

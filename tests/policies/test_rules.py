@@ -104,8 +104,8 @@ FAILING = [
     Case("TTH004", BASE + LAB, "lab", "endpoint: https://s3.lab.acme.ai",
          "tether cannot set or read default encryption on the S3-compatible store at https://s3.lab.acme.ai"),
     # TTH010 / TTH011 CORS
-    Case("TTH010", bend(BASE, "      headers: [Range]\n", "      origins: [https://app.example.com, '*']\n"),
-         "videos", "origins: [https://app.example.com, '*']", "CORS origin '*' lets any web page use the signed URLs"),
+    Case("TTH010", bend(BASE, "      headers: [Range]\n", "      origins: [https://app.example.com, 'http://x.example.com']\n"),
+         "videos", "origins: [https://app.example.com, 'http://x.example.com']", "CORS origin 'http://x.example.com' is not HTTPS"),
     Case("TTH010", bend(BASE, "      headers: [Range]\n", "      origins:\n        - http://app.example.com\n"),
          "videos", "- http://app.example.com", "CORS origin 'http://app.example.com' is not HTTPS"),
     Case("TTH011", bend(BASE, "      headers: [Range]\n", "      methods: [GET, HEAD, PUT, DELETE]\n"),

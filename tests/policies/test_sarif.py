@@ -23,7 +23,7 @@ from .test_cli import EXAMPLES, ROOT
 from .test_waivers import WAIVED
 
 Capture = pytest.CaptureFixture[str]
-STAR = bend(BASE, "      headers: [Range]\n", "      origins: ['*']\n")
+PLAIN_HTTP = bend(BASE, "      headers: [Range]\n", "      origins: ['http://app.example.com']\n")
 TWICE = bend(BASE, "max_url_expiry: 7d", "max_url_expiry: 1d").replace("signed_url_expiry: 12h", "signed_url_expiry: 2d")
 """TTH020 twice on videos' signed_url_expiry: above the organization's 1d and above the 12h role session."""
 
@@ -108,7 +108,7 @@ def sarif(argv: list[str], capsys: Capture) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "texts",
     [
-        pytest.param([STAR], id="mandatory"),
+        pytest.param([PLAIN_HTTP], id="mandatory"),
         pytest.param([WAIVED, BASE + LAB], id="waived-and-advisory"),
         pytest.param([TWICE], id="one-rule-twice-on-one-field"),
     ],
@@ -124,15 +124,15 @@ def test_examples_validate(capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_results_point_at_repository_relative_lines(write: Callable[..., str], capsys: Capture) -> None:
-    run = sarif([write(STAR)], capsys)["runs"][0]
+    run = sarif([write(PLAIN_HTTP)], capsys)["runs"][0]
     [result] = run["results"]
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "stacks/test/integrations.yaml", "uriBaseId": "%SRCROOT%",
                                             "index": 0}
-    assert location["region"] == {"startLine": line_of(STAR, "origins: ['*']"), "startColumn": 17}
+    assert location["region"] == {"startLine": line_of(PLAIN_HTTP, "origins: ['http://app.example.com']"), "startColumn": 17}
     assert (result["ruleId"], result["level"]) == ("TTH010", "error")
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "TTH010"
-    assert result["message"]["text"].startswith("videos: CORS origin '*' lets any web page use the signed URLs. Fix:")
+    assert result["message"]["text"].startswith("videos: CORS origin 'http://app.example.com' is not HTTPS. Fix:")
 
 
 def test_rules_carry_their_metadata(write: Callable[..., str], capsys: Capture) -> None:
@@ -143,8 +143,8 @@ def test_rules_carry_their_metadata(write: Callable[..., str], capsys: Capture) 
 
 
 def test_fingerprint_survives_lines_moving(write: Callable[..., str], capsys: Capture) -> None:
-    before = sarif([write(STAR)], capsys)["runs"][0]["results"][0]
-    after = sarif([write("# a comment above everything\n\n" + STAR)], capsys)["runs"][0]["results"][0]
+    before = sarif([write(PLAIN_HTTP)], capsys)["runs"][0]["results"][0]
+    after = sarif([write("# a comment above everything\n\n" + PLAIN_HTTP)], capsys)["runs"][0]["results"][0]
     assert before["partialFingerprints"] == after["partialFingerprints"]
     lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in (before, after)]
     assert lines[1] == lines[0] + 2
@@ -161,7 +161,7 @@ def test_two_findings_on_one_field_get_two_fingerprints(write: Callable[..., str
 @pytest.mark.parametrize("broken", [pytest.param("version: [\n", id="unparsable"),
                                     pytest.param(bend(BASE, "region: eu-west-2", "region: nowhere"), id="invalid")])
 def test_an_invalid_file_yields_no_sarif_to_upload(broken: str, write: Callable[..., str], capsys: Capture) -> None:
-    good, bad = write(STAR, "stacks/a/integrations.yaml"), write(broken, "stacks/b/integrations.yaml")
+    good, bad = write(PLAIN_HTTP, "stacks/a/integrations.yaml"), write(broken, "stacks/b/integrations.yaml")
     assert main(["lint", "--output", "sarif", good, bad]) == 2
     out, err = capsys.readouterr()
     assert out == ""
@@ -175,7 +175,7 @@ def test_a_file_outside_any_repository_gets_a_relative_uri_and_its_base(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "specs").mkdir()
     path = tmp_path / "specs" / "alone one.yaml"
-    path.write_text(STAR, encoding="utf-8")
+    path.write_text(PLAIN_HTTP, encoding="utf-8")
     run = sarif([str(path)], capsys)["runs"][0]
     assert run["artifacts"] == [{"location": {"uri": "specs/alone%20one.yaml", "uriBaseId": "%SRCROOT%"}}]
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": tmp_path.resolve().as_uri() + "/"}}
@@ -188,7 +188,7 @@ def test_security_rules_carry_a_security_severity(write: Callable[..., str], cap
 
 
 def test_the_schema_check_bites(write: Callable[..., str], capsys: Capture) -> None:
-    document = sarif([write(STAR)], capsys)
+    document = sarif([write(PLAIN_HTTP)], capsys)
     del document["runs"][0]["results"][0]["message"]
     document["version"] = "2.0.0"
     assert {e.validator for e in validator().iter_errors(document)} >= {"required", "enum"}

@@ -69,7 +69,8 @@ def test_denied_change_exits_1_and_says_why_and_what_to_do(pair, capsys: pytest.
         in lines
     )
     assert any(
-        x.startswith("- Fix: keep strict_client_only: true; to get strict_client_only: false, create") for x in lines
+        x.startswith(r"- Fix: keep strict\_client\_only\: true; to get strict\_client\_only\: false, create")
+        for x in lines
     )
 
 
@@ -96,6 +97,7 @@ def test_json_output(pair, capsys: pytest.CaptureFixture[str]) -> None:  # type:
         "reason": "carol@acme-vision.ai is a User through group labelers, and only Admins add users and groups: "
         "ask an Admin of traffic-video",
         "fix": "ask an Admin of traffic-video (alice@acme-vision.ai, bob@acme-vision.ai) to add erin@acme-vision.ai",
+        "flag": None,
         "file": head,
         "line": erin,
         "column": 9,
@@ -130,6 +132,10 @@ def test_deleted_integration_points_at_the_base_file(pair, capsys: pytest.Captur
     ("head_text", "actor", "said"),
     [
         (ADD_ERIN, "not-an-email", "tether: error: --actor 'not-an-email': expected the author's email"),
+        # The spec's own email rule judges the actor: these got past a bare "has an @" check.
+        (ADD_ERIN, "a;b@x", "tether: error: --actor 'a;b@x': expected the author's email"),
+        (ADD_ERIN, "alice@acme-vision.ai bob@acme-vision.ai", "--actor 'alice@acme-vision.ai bob@acme-vision.ai'"),
+        (ADD_ERIN, "BOB@ACME", "--actor 'BOB@ACME': expected the author's email, such as alice@example.com ("),
         (DEV.replace("signed_url_expiry: 12h", "signed_url_expiry: 12 hours"), "alice@acme-vision.ai", "head.yaml:"),
     ],
 )

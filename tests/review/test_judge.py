@@ -138,15 +138,6 @@ CASES = {
         "keep direct_access: true; to get direct_access: false, create a new integration with it, "
         "move registrations there, then have alice@acme-vision.ai delete drone-survey",
     ),
-    "CORS widened to any origin": Case(
-        edited(("    cors:\n      headers: [Range]", "    cors:\n      origins: ['*']\n      headers: [Range]")),
-        "alice@acme-vision.ai",
-        Kind.CORS_CHANGED,
-        False,
-        "R11",
-        "origin * lets any web site use the signed URLs",
-        "list the exact https:// origins of the web apps that load the data",
-    ),
     "CORS widened to plain HTTP, by a User": Case(
         edited(("https://review.acme-vision.ai]", "http://review.acme-vision.ai]")),
         "carol@acme-vision.ai",
@@ -199,7 +190,7 @@ CASES = {
         Kind.CREATOR_CHANGED,
         False,
         "R3",
-        "the creator of lab-archive is fixed at creation: only dan@acme-vision.ai may ever delete it",
+        "the creator of lab-archive is fixed while dan@acme-vision.ai is in the organization: only they may delete it",
         "keep creator: dan@acme-vision.ai; make bob@acme-vision.ai an Admin instead",
     ),
     "an Admin updates the expiry": Case(
@@ -229,13 +220,23 @@ CASES = {
         "dan@acme-vision.ai is a User through group labelers, and only Admins change prefixes: ask an Admin of traffic-video",
         "ask an Admin of traffic-video (alice@acme-vision.ai, bob@acme-vision.ai) to make this change",
     ),
-    "an Admin moves the bucket": Case(
+    "moving the bucket replaces it, so an Admin cannot": Case(
         edited(("name: acme-vision-dev-traffic-video", "name: acme-vision-dev-traffic-video-2")),
+        "bob@acme-vision.ai",
+        Kind.INTEGRATION_REPLACED,
+        False,
+        "R3",
+        "changing bucket replaces the resources of traffic-video, which deletes them: "
+        "only the creator, alice@acme-vision.ai, may delete traffic-video",
+        "keep bucket as it is, or ask the creator, alice@acme-vision.ai",
+    ),
+    "an Admin adopts the bucket no more": Case(
+        edited(("existing: true            # adopt", "existing: false            # adopt")),
         "bob@acme-vision.ai",
         Kind.BUCKET_CHANGED,
         True,
         "R2",
-        "bob@acme-vision.ai is an Admin added directly",
+        "bob@acme-vision.ai is an Admin as its creator",
     ),
     "a User removes a group": Case(
         edited(("    groups:\n      - group: ml-eng\n        role: user\n", "")),
@@ -269,13 +270,13 @@ CASES = {
         "only organization admins change organization.groups.ml-eng (it changes who reaches integrations through the group)",
         "ask an organization admin (olivia@acme-vision.ai) to make this change",
     ),
-    "platform origins widened": Case(
-        edited(("    - https://app.annotate.example.com\n", "    - https://app.annotate.example.com\n    - '*'\n")),
+    "platform origins widened to plain HTTP": Case(
+        edited(("    - https://app.annotate.example.com\n", "    - https://app.annotate.example.com\n    - http://b.io\n")),
         "olivia@acme-vision.ai",
         Kind.ORGANIZATION_CHANGED,
         False,
         "R11",
-        "origin * lets any web site use the signed URLs",
+        "origin http://b.io is not HTTPS",
         "list the exact https:// origins of the platform",
     ),
 }
@@ -291,14 +292,6 @@ def test_change(case: Case) -> None:
     assert verdict.decision.reason == case.reason
     assert verdict.fix == case.fix
     assert result.allowed is case.allowed
-
-
-def test_a_rename_is_not_a_delete_and_a_create() -> None:
-    head = edited(("- name: traffic-video", "- name: traffic-clips"))
-    [finding] = judged(head, "bob@acme-vision.ai").findings
-    assert finding.verdict.change.describe() == "rename integration traffic-video to traffic-clips"
-    assert finding.verdict.decision.allowed
-    assert not judged(head, "carol@acme-vision.ai").allowed
 
 
 def test_authority_comes_from_before_the_change() -> None:

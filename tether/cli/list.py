@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from tether.cli.formatting import add_output, print_json, text_table
 from tether.errors import EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    from runtime import Runtime
 
 HELP = """List the integrations USER can see, with their role and how they hold it.
 
@@ -51,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({"user": normalize(args.user), "integrations": [row.as_dict() for row in rows]})
         return EXIT_OK
     if not rows:
-        print(f"no integrations visible to {normalize(args.user)}")
+        print(_nothing(rt, args))
         return EXIT_OK
     table = [
         (
@@ -66,3 +70,18 @@ def run(args: argparse.Namespace) -> int:
     ]
     print(text_table(("INTEGRATION", "PROVIDER", "OWNER", "ROLE", "HOW", "JOINABLE"), table))
     return EXIT_OK
+
+
+def _nothing(rt: Runtime, args: argparse.Namespace) -> str:
+    """Why the list is empty, truthfully: an org admin with --mine still sees every integration."""
+    from runtime.access import is_org_admin, normalize
+
+    user = normalize(args.user)
+    created = f" created by {normalize(args.owner)}" if args.owner else ""
+    seen = len(rt.visible(user, owner=args.owner)) if args.mine and is_org_admin(rt.spec, user) else 0
+    if seen:
+        return (
+            f"{user} belongs to none of the {seen} integrations{created}; as an organization admin they see all of "
+            "them and may join any (list without --mine)"
+        )
+    return f"no integrations visible to {user}{created}"

@@ -9,11 +9,13 @@ from tether.errors import EXIT_FINDINGS, EXIT_OK, InputError
 
 HELP = """Review a change to a spec against its author, as a pull request check.
 
-Lists every edit from BASE to HEAD (integration created, deleted or renamed; member or group
-added, removed or re-roled; expiry, CORS, bucket or other setting changed; client-only or
-Direct Access toggled; organization edits) and decides each against ACTOR with the access
-rules, using the roles of BASE: who may add users, remove an Admin, delete, join, and so on.
-Each denied edit comes with the rule, the reason, and what to do instead.
+Lists every edit from BASE to HEAD (integration created, deleted, renamed, or replaced by a new
+bucket, region or provider; member or group added, removed or re-roled; expiry, CORS, waiver or
+other setting changed; client-only or Direct Access toggled; organization edits) and decides each
+against ACTOR with the access rules, using the roles of BASE: who may add users, remove an Admin,
+delete, join, and so on. A rename keeps the resources only when the new entry lists the old name in
+previous_names; otherwise it is a delete and a create, which only the creator may make. Each denied
+edit comes with the rule, the reason, and what to do instead; origins added are flagged.
 
 BASE and HEAD are spec files or git:REV:PATH (PATH from the repository root), read with git
 from the current directory's repository.
@@ -42,14 +44,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(run=run)
 
 
+def actor_email(value: str) -> str:
+    """``value`` checked with the spec's own email rule, so the actor matches the spec's members or nobody."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from tether.spec.model import Email
+
+    try:
+        return TypeAdapter(Email).validate_python(value)
+    except ValidationError as error:
+        said = error.errors()[0]["msg"]
+        expected = f"expected the author's email, such as alice@example.com ({said})"
+        raise InputError(f"--actor {value!r}: {expected}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the review; exit 1 when any change is denied."""
     from runtime.review import review
     from runtime.review.inputs import read_spec
 
-    if "@" not in args.actor.strip(" @"):
-        raise InputError(f"--actor {args.actor!r}: expected the author's email, such as alice@example.com")
-    result = review(read_spec(args.base), read_spec(args.head), args.actor)
+    result = review(read_spec(args.base), read_spec(args.head), actor_email(args.actor))
     if args.output == "json":
         print_json(result.as_dict())
     else:

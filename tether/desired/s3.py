@@ -139,7 +139,7 @@ def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
     }
     session = int(integration.signed_url_expiry.total_seconds())
     return RoleDesired(
-        name=role_name(integration.name),
+        name=role_name(integration.first_name),
         path=ROLE_PATH,
         trust_policy=trust,
         permissions_policy=permissions,

@@ -10,6 +10,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from tether import markdown as md
 from tether.cli.formatting import markdown_table
 from tether.drift.model import SEVERITIES, STATUSES, IntegrationResult
 from tether.errors import EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE
@@ -133,19 +134,22 @@ def text(report: dict[str, Any]) -> str:
 
 
 def _code(value: Any) -> str:
-    return f"`{_value(value)}`" if value is not None else "—"
+    return md.code(_value(value)) if value is not None else "—"
 
 
 def markdown(report: dict[str, Any]) -> str:
-    """An issue body: what drifted, how bad, where the spec declares it, and how to fix it."""
+    """An issue body: what drifted, how bad, where the spec declares it, and how to fix it.
+
+    Live values and names are escaped (``tether.markdown``): a console edit cannot inject Markdown.
+    """
     parts = [
-        f"## Drift report for `{report['spec']}`",
+        f"## Drift report for {md.code(report['spec'])}",
         f"**{_headline(report)}**",
         markdown_table(
             ["integration", "provider", "resource", "status", "critical", "high", "medium", "low"],
             [
                 [
-                    e["name"], e["provider"], f"`{e['resource']}`", e["status"].replace("_", " "),
+                    md.text(e["name"]), e["provider"], md.code(e["resource"]), e["status"].replace("_", " "),
                     *(sum(d["severity"] == s for d in e["differences"]) for s in SEVERITIES),
                 ]
                 for e in report["integrations"]
@@ -155,23 +159,24 @@ def markdown(report: dict[str, Any]) -> str:
     for entry in report["integrations"]:
         if entry["status"] == "in_sync" and not entry["not_checked"]:
             continue
-        parts.append(f"### {entry['name']}: {entry['status'].replace('_', ' ')}")
+        parts.append(f"### {md.text(entry['name'])}: {entry['status'].replace('_', ' ')}")
         if entry["differences"]:
             parts.append(
                 markdown_table(
                     ["severity", "kind", "path", "expected", "actual", "meaning", "spec"],
                     [
-                        [d["severity"], d["kind"], f"`{d['path']}`", _code(d["expected"]), _code(d["actual"]),
-                         d["meaning"], f"`{d['spec']}`"]
+                        [d["severity"], d["kind"], md.code(d["path"]), _code(d["expected"]), _code(d["actual"]),
+                         md.text(d["meaning"]), md.code(d["spec"])]
                         for d in entry["differences"]
                     ],
                 )
             )
         parts += [
-            f"- could not read **{u['resource']}**: {u['reason'].replace('_', ' ')} ({_attempts(u)}): {u['detail']}"
+            f"- could not read **{md.text(u['resource'])}**: {md.text(u['reason'].replace('_', ' '))} "
+            f"({_attempts(u)}): {md.text(u['detail'])}"
             for u in entry["unreadable"]
         ]
-        parts += [f"- not checked: {n['resource']} ({n['why']})" for n in entry["not_checked"]]
+        parts += [f"- not checked: {md.text(n['resource'])} ({md.text(n['why'])})" for n in entry["not_checked"]]
     parts.append(
         "### How to fix\n"
         "- The console change was a mistake: run `pulumi up` for the stack; it puts the spec's settings back.\n"

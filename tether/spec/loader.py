@@ -29,7 +29,7 @@ class LoadedSpec:
 _EXPECTED = {
     "name": "lowercase letters, digits and hyphens, starting with a letter or digit, at most 63",
     "group": "a group name: lowercase letters, digits and hyphens",
-    "origins": "an origin such as https://app.example.com (scheme://host[:port], no path) or *",
+    "origins": "an origin such as https://app.example.com (scheme://host[:port], no path)",
     "prefixes": "a key prefix ending with '/', such as videos/",
     "account_id": "a 12-digit AWS account id in quotes",
     "endpoint": "a URL such as https://obs.eu-de.otc.t-systems.com (no path)",

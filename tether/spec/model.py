@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -45,9 +46,19 @@ def _lower(value: str) -> str:
 
 Email = Annotated[EmailStr, AfterValidator(_lower)]
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+
+
+def _no_wildcard(value: object) -> object:
+    """S3 reads ``*`` anywhere in an origin as a wildcard (``https://*.com``), so no origin may hold one."""
+    if isinstance(value, str) and "*" in value:
+        raise ValueError(f"origin {value!r}: S3 reads '*' as a wildcard, so no origin may hold one; list each origin")
+    return value
+
+
 Origin = Annotated[
     StrictStr,
-    StringConstraints(pattern=r"^(\*|https?://(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?)$"),
+    StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$"),
+    BeforeValidator(_no_wildcard),
 ]
 Prefix = Annotated[StrictStr, StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*/$", max_length=1024)]
 TagKey = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_.:/=+@-]{1,128}$")]
@@ -240,6 +251,9 @@ class IntegrationBase(StrictModel):
     """What every integration declares, whatever the provider."""
 
     name: Slug
+    previous_names: list[Slug] = []
+    """Names it had before, oldest first: a rename lists the old name here so Pulumi moves its resources
+    (aliases) instead of replacing them; physical names made from the name keep the first one."""
     creator: Email
     members: list[Member] = []
     groups: list[GroupGrant] = []
@@ -250,6 +264,11 @@ class IntegrationBase(StrictModel):
     list_objects: StrictBool = False
     tags: dict[TagKey, StrictStr] = {}
     waivers: list[Waiver] = []
+
+    @property
+    def first_name(self) -> str:
+        """The name it was created with, which physical names (the AWS role) keep across renames."""
+        return self.previous_names[0] if self.previous_names else self.name
 
 
 class AwsIntegration(IntegrationBase):

@@ -13,7 +13,7 @@ Finding = tuple[Path, str]
 
 def check_references(spec: Spec) -> list[Finding]:
     """Every cross-reference problem of a structurally valid spec, in file order."""
-    return [*_organization(spec), *_integrations(spec), *_platform_needed(spec)]
+    return [*_organization(spec), *_integrations(spec), *_previous_names(spec), *_platform_needed(spec)]
 
 
 def _duplicates(values: list[str], path: Path, what: str) -> Iterator[Finding]:
@@ -22,6 +22,20 @@ def _duplicates(values: list[str], path: Path, what: str) -> Iterator[Finding]:
         if value in seen:
             yield (*path, index), f"{what} {value!r} is listed twice"
         seen.add(value)
+
+
+def _previous_names(spec: Spec) -> Iterator[Finding]:
+    """A previous name is no current integration's, and one integration claims it: it becomes that one's alias."""
+    current = {integration.name for integration in spec.integrations}
+    claimed: dict[str, str] = {}
+    for index, integration in enumerate(spec.integrations):
+        for n_index, old in enumerate(integration.previous_names):
+            where: Path = ("integrations", index, "previous_names", n_index)
+            if old in current:
+                yield where, f"previous name {old!r} is the name of a current integration"
+            elif old in claimed:
+                yield where, f"previous name {old!r} is claimed by {claimed[old]} too"
+            claimed.setdefault(old, integration.name)
 
 
 def _organization(spec: Spec) -> Iterator[Finding]:
