@@ -158,7 +158,7 @@ def test_drift_markdown_shows_live_values_as_text() -> None:
              "retries": 0, "differences": [difference],
              "unreadable": [{"resource": "policy", "reason": "denied", "detail": EVIL, "attempts": 1}],
              "not_checked": [{"resource": "role", "why": EVIL}]}
-    summary = {"integrations": 1, "in_sync": 0, "drifted": 1, "missing": 0, "unreadable": 0, "differences": 1,
+    summary = {"integrations": 1, "in_sync": 0, "drifted": 1, "missing": 0, "unreadable": 0, "differences": 1, "with_differences": 1,
                "severity": {"critical": 0, "high": 1, "medium": 0, "low": 0}}
     document = {"version": 1, "spec": EVIL, "summary": summary, "integrations": [entry]}
     assert breaks_out(markdown(document)) == []
