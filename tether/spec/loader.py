@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Any
@@ -134,8 +137,30 @@ def _validation_problems(error: ValidationError, data: Any, source: SourceMap) -
     return problems
 
 
+@contextlib.contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a spec is built.
+
+    Loading allocates a few hundred thousand acyclic objects (plain data, then models); each
+    allocation burst triggers a full collection pass that finds nothing, which costs about 40%
+    of a 5,000-integration load. Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def parse_spec(text: str, file: str) -> LoadedSpec:
     """Validate spec text; raise SpecInvalid with every problem, each with its location."""
+    with _without_cycle_collection():
+        return _parse_spec(text, file)
+
+
+def _parse_spec(text: str, file: str) -> LoadedSpec:
     data, source, problems = load_yaml(text, file)
     if data is None and problems:
         raise SpecInvalid(problems)

@@ -7,22 +7,26 @@ fails review instead of silently falling back to a default.
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from ipaddress import IPv4Network, IPv6Network
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     StrictStr,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic.networks import validate_email
 
 from tether.spec import names, regions
 from tether.spec.durations import Duration
@@ -35,11 +39,26 @@ Role = Literal["admin", "user"]
 Method = Literal["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 
-def _lower(value: str) -> str:
-    return value.lower()
+@functools.lru_cache(maxsize=65536)
+def _email(value: str) -> str:
+    """A bare address, lowercased; cached because a spec names the same people thousands of times.
+
+    pydantic's EmailStr takes ``'Erin <erin@x>'`` and keeps the address; a spec names people by address only.
+    """
+    if re.search(r"[<>\s]", value):
+        raise ValueError(f"expected a bare email address such as erin@example.com, got {value!r}")
+    return validate_email(value)[1].lower()
 
 
-Email = Annotated[EmailStr, AfterValidator(_lower)]
+def _network_text(value: object) -> object:
+    """ipaddress reads the integer 167772160 as 10.0.0.0/32; a CIDR must be written as one."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a CIDR such as 203.0.113.0/24 in text, got {value!r}")
+    return value
+
+
+Email = Annotated[StrictStr, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Cidr = Annotated[IPv4Network | IPv6Network, BeforeValidator(_network_text)]
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Origin = Annotated[
     StrictStr,
@@ -93,6 +112,11 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def _fresh(block: type[StrictModel]) -> Any:
+    """A default block made anew for each use: a shared default instance is deep-copied every time."""
+    return Field(default_factory=block, json_schema_extra={"default": block().model_dump(mode="json")})
+
+
 class Organization(StrictModel):
     """Who exists: members, organization admins and user groups (R1, R5, R7)."""
 
@@ -128,7 +152,7 @@ class Platform(StrictModel):
     """The annotation platform side: who reads, from which web origins and server networks."""
 
     origins: Annotated[list[Origin], Field(min_length=1)]
-    egress_cidrs: list[IPv4Network | IPv6Network] = []
+    egress_cidrs: list[Cidr] = []
     aws: AwsPlatform | None = None
     gcp: GcpPlatform | None = None
     azure: AzurePlatform | None = None
@@ -233,7 +257,7 @@ class IntegrationBase(StrictModel):
     groups: list[GroupGrant] = []
     direct_access: StrictBool = False
     strict_client_only: StrictBool = False
-    cors: Cors = Cors()
+    cors: Cors = _fresh(Cors)
     prefixes: list[Prefix] = []
     list_objects: StrictBool = False
     tags: dict[TagKey, StrictStr] = {}
@@ -276,7 +300,7 @@ class AzureIntegration(IntegrationBase):
     region: Annotated[StrictStr, AfterValidator(_region(regions.AZURE_REGIONS, "Azure"))]
     resource_group: ResourceGroup
     bucket: AzureBucket
-    sas: AzureSas = AzureSas()
+    sas: AzureSas = _fresh(AzureSas)
 
 
 class OtcIntegration(IntegrationBase):
@@ -331,7 +355,7 @@ class Spec(StrictModel):
     version: Literal[1] = 1
     organization: Organization
     platform: Platform
-    policy: OrgPolicy = OrgPolicy()
+    policy: OrgPolicy = _fresh(OrgPolicy)
     integrations: list[Integration] = []
 
     @model_validator(mode="after")
