@@ -7,7 +7,6 @@ import difflib
 import gc
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path as FsPath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -17,7 +16,7 @@ from tether.errors import InputError, ReadError, SpecInvalid
 from tether.problems import Path, Problem
 from tether.spec import model
 from tether.spec.references import check_references
-from tether.spec.source import SourceMap, load_yaml
+from tether.spec.source import MAX_CHARS, SourceMap, load_yaml
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,11 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 def read_text(path: str) -> str:
     """A file's text, with the CLI's errors: missing or not text is bad input, unreadable is exit 3."""
     try:
-        return FsPath(path).read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_CHARS + 1)  # never more than the limit into memory
+        if len(data) > MAX_CHARS:
+            raise InputError(f"{path}: larger than the {MAX_CHARS >> 20} MiB a spec may be")
+        return data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:

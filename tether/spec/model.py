@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from ipaddress import IPv4Network, IPv6Network
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -72,7 +73,19 @@ Uuid = Annotated[
 ]
 ExternalId = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@:/-]+$", min_length=2, max_length=1224)]
 ResourceGroup = Annotated[StrictStr, StringConstraints(pattern=r"^[-A-Za-z0-9_.()]*[-A-Za-z0-9_()]$", max_length=90)]
-Url = Annotated[StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?/?$")]
+def _port_in_range(value: str) -> str:
+    try:
+        port = urlsplit(value).port
+    except ValueError:  # past 65535
+        port = -1
+    if port is not None and not 0 < port <= 65535:
+        raise ValueError(f"the port of {value!r} is outside 1-65535")
+    return value
+
+
+Url = Annotated[
+    StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"), AfterValidator(_port_in_range)
+]
 
 
 def _named(check: Callable[[str], str | None], what: str) -> Callable[[str], str]:
