@@ -122,11 +122,11 @@ def read_env_file(path: str) -> tuple[dict[str, str], dict[str, str]]:
 
 def endpoint_problem(value: str, *, path_allowed: bool) -> str | None:
     """Why ``value`` is not an endpoint URL tether can send requests to, or None; never repeats a password."""
+    if "@" in value:  # anywhere: a password holding '/' pushes the '@' past where the host seems to end
+        return "must not carry a user name or password (user:password@): it would be copied into every URL"
     if not _URL.match(value):
         return "expected a URL such as http://127.0.0.1:8333"
     parts = urlsplit(value)
-    if "@" in parts.netloc:
-        return "must not carry a user name or password (user:password@): it would be copied into every URL"
     try:
         port = parts.port
     except ValueError:
