@@ -71,3 +71,23 @@ def test_runtime_checks_a_document_holding_lone_surrogates_and_huge_numbers() ->
     messages = {p.path: p.message for p in report.problems}
     assert "lone surrogate" in messages["videos[0].objectUrl"]
     assert "an integer of about 6,021 digits" in messages["videos[1].videoMetadata.fps"]
+
+
+def test_json_stays_whole_when_a_bug_stops_the_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from runtime.manifest.validate import Rules
+    from tether.cli.main import main
+
+    def broken(*_: object) -> list[object]:
+        raise RuntimeError("a bug in a rule")
+
+    items = [{"objectUrl": "s3://elsewhere/a.mp4"}] * 3
+    path = tmp_path / "items.json"
+    path.write_text(json.dumps({"videos": items, "colour": "red"}))
+    monkeypatch.setattr(Rules, "item", broken)
+    code = main(["check-manifest", DEV, "--integration", "traffic-video", "--user", USER, "-o", "json", str(path)])
+    out, err = capsys.readouterr()
+    assert code == 70 and "internal error: RuntimeError: a bug in a rule" in err
+    document = json.loads(out)
+    assert document["valid"] is False and document["error"] == "stopped: RuntimeError"
