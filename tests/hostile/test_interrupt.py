@@ -9,9 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from bench.components import spec_text  # noqa: E402
+from bench.components import spec_text
 
 TETHER = Path(sys.executable).parent / "tether"
 
