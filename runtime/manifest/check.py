@@ -8,6 +8,7 @@ document already in memory goes to the reference validator item by item: both pa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -146,7 +147,8 @@ class ManifestCheck:
             items = [_decoded(one, raw) for raw in raws]
         for index in self._suspects(items, needs_metadata=kind.metadata is not None):
             raws = raws or _RAW_LIST.decode(batch.data)
-            yield from self.rules.item(kind, batch.first + index, self._plain(raws[index], kind.key, batch.first + index))
+            item = self._plain(raws[index], kind.key, batch.first + index)
+            yield from self.rules.item(kind, batch.first + index, item)
 
     def _plain(self, raw: msgspec.Raw, key: str, index: int) -> object:
         """An item as plain JSON; one msgspec cannot decode makes the file unreadable, at its JSON path."""
@@ -220,10 +222,8 @@ def duplicate_keys(raw: bytes, path: str) -> list[str]:
             for index, inner in enumerate(value):
                 walk(inner, f"{where}[{index}]")
 
-    try:
+    with contextlib.suppress(ValueError, RecursionError):  # bad UTF-8, nesting: the item's decoding reports it
         walk(json.loads(bytes(raw), object_pairs_hook=_Pairs), path)
-    except (ValueError, RecursionError):
-        pass  # not JSON Python reads (bad UTF-8, nesting): the item's own decoding reports it
     return found
 
 
