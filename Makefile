@@ -24,6 +24,7 @@ demo: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/zizmor --offline .github
 
 pytest: setup
 	$(PY) -m pytest -n auto

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from tether.errors import InputError, ReadError
+from tether.settings import endpoint_problem
 
 OUTPUT = "integrations"
 """The stack output that holds the records, keyed by integration name."""
@@ -52,6 +53,10 @@ class IntegrationRecord:
 _TYPES = {"str": str, "bool": bool, "int": int}
 
 
+MAX_OUTPUTS = 64 << 20
+"""Refused above this: a record is about a kilobyte, so no real stack comes near it."""
+
+
 def _kind(annotation: str) -> tuple[type, bool]:
     """``"int | None"`` -> (int, True): the checks below follow the dataclass, never a copy of it."""
     name, _, rest = annotation.partition(" | ")
@@ -85,7 +90,11 @@ def record_from_json(document: object, where: str) -> IntegrationRecord:
     unknown = sorted(set(document) - set(_KINDS))
     if unknown:
         raise InputError(f"{where}.{unknown[0]}: unknown field")
-    return IntegrationRecord(**{field: _value(where, document, field) for field in _KINDS})
+    record = IntegrationRecord(**{field: _value(where, document, field) for field in _KINDS})
+    problem = record.endpoint and endpoint_problem(record.endpoint, path_allowed=True)
+    if problem:
+        raise InputError(f"{where}.endpoint: {problem}")
+    return record
 
 
 def parse_records(text: str, file: str) -> dict[str, IntegrationRecord]:
@@ -94,6 +103,9 @@ def parse_records(text: str, file: str) -> dict[str, IntegrationRecord]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"{file}:{error.lineno}:{error.colno}: not JSON: {error.msg}") from None
+    except (ValueError, RecursionError) as error:  # an integer past 4,300 digits, or nesting past the stack
+        reason = "nested too deeply" if isinstance(error, RecursionError) else "a number too long to read"
+        raise InputError(f"{file}: not JSON tether can read: {reason}") from None
     if not isinstance(document, dict):
         raise InputError(f"{file}: expected the JSON object `pulumi stack output --json` prints")
     if OUTPUT not in document:
@@ -113,7 +125,11 @@ def parse_records(text: str, file: str) -> dict[str, IntegrationRecord]:
 def load_records(path: str | Path) -> dict[str, IntegrationRecord]:
     """Read a saved ``pulumi stack output --json``; InputError for bad content, ReadError if unreadable."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_OUTPUTS + 1)
+        if len(data) > MAX_OUTPUTS:
+            raise InputError(f"{path}: larger than the {MAX_OUTPUTS >> 20} MiB an outputs file may be")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except UnicodeDecodeError as error:

@@ -11,12 +11,15 @@ S3-family provider when AWS and OTC keys differ. ``tether sandbox`` writes such 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+
+from dotenv.parser import parse_stream
 
 from tether.errors import InputError, ReadError
 
@@ -35,7 +38,6 @@ TARGETS = {
 keeps buckets in SeaweedFS and roles in moto); AZURE is the blob service (an emulator's path-style base URL);
 AZURE_MANAGEMENT is Azure Resource Manager."""
 
-_LINE = re.compile(r"^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$")
 _URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 
 
@@ -84,35 +86,56 @@ def profile_variable(provider: str) -> str:
     return PROFILE_PREFIX + provider.upper().replace("-", "_")
 
 
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value.split(" #", 1)[0].rstrip()
+MAX_ENV_FILE = 1 << 20
+"""An env file holds a few dozen variables; anything near a megabyte is not one."""
 
 
 def read_env_file(path: str) -> tuple[dict[str, str], dict[str, str]]:
-    """``KEY=VALUE`` lines (``export``, quotes and ``#`` comments allowed), and where each was set.
+    """``KEY=VALUE`` lines as python-dotenv reads them (``export``, quotes, ``#`` comments, multi-line
+    quoted values), and where each was set.
 
-    Bad lines are input errors naming the file and line.
+    Bad lines are input errors naming the file and line but never their text, which may hold a secret.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_ENV_FILE + 1)
+        if len(data) > MAX_ENV_FILE:
+            raise InputError(f"{path}: larger than the {MAX_ENV_FILE >> 20} MiB an env file may be")
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot read: {error}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise InputError(f"{path}: cannot read: {error.strerror}") from None
     values, where = {}, {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        match = _LINE.match(stripped)
-        if not match:
-            raise InputError(f"{path}:{number}: expected KEY=VALUE, got {stripped[:60]!r}")
-        values[match[1]] = _unquote(match[2])
-        where[match[1]] = f"{path}:{number}"
+    for binding in parse_stream(io.StringIO(text)):
+        if binding.key is None and not binding.error:
+            continue  # a blank or comment line
+        if binding.error or binding.key is None or binding.value is None:
+            raise InputError(f"{path}:{binding.original.line}: expected KEY=VALUE (the line is not shown: it may "
+                             "hold a secret)")
+        values[binding.key] = binding.value
+        where[binding.key] = f"{path}:{binding.original.line}"
     return values, where
+
+
+def endpoint_problem(value: str, *, path_allowed: bool) -> str | None:
+    """Why ``value`` is not an endpoint URL tether can send requests to, or None; never repeats a password."""
+    if "@" in value:  # anywhere: a password holding '/' pushes the '@' past where the host seems to end
+        return "must not carry a user name or password (user:password@): it would be copied into every URL"
+    if not _URL.match(value):
+        return "expected a URL such as http://127.0.0.1:8333"
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        return "has a port outside 1-65535"
+    if port == 0 or not parts.hostname:
+        return "expected a URL with a host and a port in 1-65535"
+    if parts.query or parts.fragment or (parts.path.strip("/") and not path_allowed):
+        return "expected scheme://host[:port] with no path"
+    return None
 
 
 def _endpoints(env: Mapping[str, str], origin: Mapping[str, str]) -> dict[str, str]:
@@ -125,8 +148,10 @@ def _endpoints(env: Mapping[str, str], origin: Mapping[str, str]) -> dict[str, s
         if suffix not in TARGETS:
             known = ", ".join(ENDPOINT_PREFIX + k for k in TARGETS)
             raise InputError(f"{where}: {name}: unknown endpoint variable (known: {known})")
-        if not _URL.match(value):
-            raise InputError(f"{where}: {name}: expected a URL such as http://127.0.0.1:8333, got {value!r}")
+        problem = endpoint_problem(value, path_allowed=TARGETS[suffix] == "azure")
+        if problem:
+            shown = "" if "@" in value else f", got {value[:80]!r}"
+            raise InputError(f"{where}: {name}: {problem}{shown}")
         endpoints[TARGETS[suffix]] = value.rstrip("/")
     return endpoints
 

@@ -46,6 +46,10 @@ def build_manifest(urls: ObjectUrls, folder: str, prefix: str, progress: Callabl
     media: list[tuple[str, Path]] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
+        if not _utf8(relative):
+            built.problems.append(ManifestProblem(relative, "cannot be registered: its name is not UTF-8, so no "
+                                                            "object key can be written for it (rename it)"))
+            continue
         mime = mime_type(path.name) or ""
         plain = PLAIN_LISTS.get(mime) or PLAIN_LISTS.get(mime.partition("/")[0])
         if mime.partition("/")[0] in ("video", "image", "audio"):
@@ -64,6 +68,15 @@ def build_manifest(urls: ObjectUrls, folder: str, prefix: str, progress: Callabl
             if progress:
                 progress(done)
     return built
+
+
+def _utf8(name: str) -> bool:
+    """False for a name holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _measure(path: Path) -> MediaMetadata | str:

@@ -8,6 +8,8 @@ document already in memory goes to the reference validator item by item: both pa
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -100,6 +102,7 @@ class ManifestCheck:
             raise ReadError(f"{path}: cannot read: {error.strerror}") from None
         with stream:
             reader = ManifestReader(stream, path)
+            self._path = path
             seen: set[str] = set()
             try:
                 for event in reader.events():
@@ -125,21 +128,35 @@ class ManifestCheck:
         if kind is None:
             return  # an unknown list: reported once, at its start
         self.items[kind.key] += batch.count
+        raws = _RAW_LIST.decode(batch.data) if _may_repeat_keys(batch) else None
+        if raws is not None:
+            for index, raw in enumerate(raws):
+                for where in duplicate_keys(raw, f"{kind.key}[{batch.first + index}]"):
+                    yield ManifestProblem(where, _GIVEN_TWICE)
         if kind.key not in _DECODERS:
-            for index, item in enumerate(_JSON.decode(batch.data)):
-                yield from self.rules.item(kind, batch.first + index, item)
+            raws = raws or _RAW_LIST.decode(batch.data)
+            for index, raw in enumerate(raws):
+                yield from self.rules.item(kind, batch.first + index, self._plain(raw, kind.key, batch.first + index))
             return
         many, one = _DECODERS[kind.key]
-        raws = None
         items: list[structs.Item | None]
         try:
             items = list(many.decode(batch.data))
-        except msgspec.ValidationError:
-            raws = _RAW_LIST.decode(batch.data)
+        except (msgspec.DecodeError, RecursionError):  # a wrong type, bad UTF-8 or deep nesting: item by item
+            raws = raws or _RAW_LIST.decode(batch.data)
             items = [_decoded(one, raw) for raw in raws]
         for index in self._suspects(items, needs_metadata=kind.metadata is not None):
             raws = raws or _RAW_LIST.decode(batch.data)
-            yield from self.rules.item(kind, batch.first + index, _JSON.decode(raws[index]))
+            item = self._plain(raws[index], kind.key, batch.first + index)
+            yield from self.rules.item(kind, batch.first + index, item)
+
+    def _plain(self, raw: msgspec.Raw, key: str, index: int) -> object:
+        """An item as plain JSON; one msgspec cannot decode makes the file unreadable, at its JSON path."""
+        try:
+            return _JSON.decode(raw)
+        except (msgspec.DecodeError, RecursionError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else str(error).split(" - at ")[0]
+            raise InputError(f"{self._path}: {key}[{index}]: not readable JSON: {reason}") from None
 
     def _suspects(self, items: list[structs.Item | None], *, needs_metadata: bool) -> list[int]:
         """Indexes of the items the fast path cannot vouch for (the hot loop: kept flat on purpose)."""
@@ -167,8 +184,51 @@ class ManifestCheck:
 def _decoded(decoder: msgspec.json.Decoder[structs.Item], raw: msgspec.Raw) -> structs.Item | None:
     try:
         return decoder.decode(raw)
-    except msgspec.ValidationError:
+    except (msgspec.DecodeError, RecursionError):
         return None
+
+
+_GIVEN_TWICE = "given twice in one object: JSON readers differ on which one counts, so one would be lost or wrong"
+_FIELD_NAMES = tuple(
+    f'"{name}"'.encode()
+    for name in sorted({name for struct in vars(structs).values() if isinstance(struct, type)
+                        and issubclass(struct, msgspec.Struct) for name in struct.__struct_fields__})
+)
+"""Every key the item structs know, quoted as it appears in a file."""
+
+
+def _may_repeat_keys(batch: Batch) -> bool:
+    """True when some known key occurs more often than there are items: then each item is checked exactly.
+
+    Each key may appear once per item (metadata objects are one per item too), so in a clean batch no
+    count exceeds the item count; ``bytes.count`` over a batch costs far less than decoding it.
+    """
+    return any(batch.data.count(name) > batch.count for name in _FIELD_NAMES)
+
+
+def duplicate_keys(raw: bytes, path: str) -> list[str]:
+    """The JSON path of every key given twice in one object, anywhere inside ``raw``."""
+    found: list[str] = []
+
+    def walk(value: object, where: str) -> None:
+        if isinstance(value, _Pairs):
+            seen: set[str] = set()
+            for key, inner in value:
+                if key in seen:
+                    found.append(child(where, key))
+                seen.add(key)
+                walk(inner, child(where, key))
+        elif isinstance(value, list):
+            for index, inner in enumerate(value):
+                walk(inner, f"{where}[{index}]")
+
+    with contextlib.suppress(ValueError, RecursionError):  # bad UTF-8, nesting: the item's decoding reports it
+        walk(json.loads(bytes(raw), object_pairs_hook=_Pairs), path)
+    return found
+
+
+class _Pairs(list[tuple[str, object]]):
+    """A JSON object as the pairs written, duplicates kept."""
 
 
 def check_manifest(spec: Spec, integration: AnyIntegration | str, user: str, source: Source) -> Report:

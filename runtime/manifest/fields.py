@@ -39,6 +39,8 @@ Check = Callable[[object], str | None]
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1:,} digits"  # repr() refuses past 4,300
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -24,6 +24,7 @@ BLOCK = 1 << 20
 MAX_VALUE = 64 << 20
 """A single item, string or top-level value larger than this is refused: memory stays bounded whatever the file."""
 _CUT_TRIES = 16
+_TOO_DEEP = "nested too deeply to read"
 
 _WS = re.compile(rb"[ \t\r\n]*")
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*(?P<q>")?', re.DOTALL)
@@ -187,6 +188,8 @@ class ManifestReader:
             value = _JSON.decode(self._buf[self._pos : end])
         except msgspec.DecodeError as error:
             raise self._decode_error(error, self._pos) from None
+        except RecursionError:
+            raise self._error(self._pos, _TOO_DEEP) from None
         self._pos = end
         return value
 
@@ -223,7 +226,7 @@ class ManifestReader:
         data = b"[" + self._buf[:cut] + b"]"
         try:
             return Batch(key, index, data, len(_RAW_LIST.decode(data)))
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, RecursionError):
             return None
 
     def _cut(self) -> int:
@@ -264,6 +267,8 @@ class ManifestReader:
             _RAW_LIST.decode(data)
         except msgspec.DecodeError as error:
             raise self._decode_error(error, -1) from None
+        except RecursionError:
+            raise self._error(0, _TOO_DEEP) from None
         return Batch(key, index, data, count)
 
     # --- exact value ends -------------------------------------------------------------------------------

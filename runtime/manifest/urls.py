@@ -28,6 +28,7 @@ _PLAIN_SEGMENT = rf"(?!\.\.?(?:/|\Z)){_PLAIN_CHAR}+"
 _PLAIN_KEY = rf"(?:{_PLAIN_SEGMENT}/)*{_PLAIN_SEGMENT}"
 _PLAIN_PREFIX = re.compile(rf"(?:{_PLAIN_SEGMENT}/)+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PERCENT = re.compile(r"%[0-9A-Fa-f]{2}")
 _DEFAULT_PORT = {"https": ":443", "http": ":80"}
@@ -145,6 +146,8 @@ class ObjectUrls:
         """Why ``url`` is not an object inside this integration's bucket and prefixes, or None if it is."""
         if not url:
             return "must not be empty"
+        if not url.isascii() and _SURROGATE.search(url):
+            return "holds a lone surrogate (not Unicode text): no object key can be written with it"
         if url != url.strip():
             return "has leading or trailing whitespace"
         if _CONTROL.search(url):

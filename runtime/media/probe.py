@@ -46,7 +46,8 @@ def run_ffprobe(path: str, *args: str) -> str:
     """ffprobe's standard output for ``path``; InputError when it cannot read the file as media."""
     readable(path)
     command = [ffprobe_path(), "-v", "error", *args, "-i", "file:" + os.path.abspath(path)]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    # errors="replace": ffprobe echoes the file name, which need not be UTF-8
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
         said = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
         raise InputError(f"{path}: not a media file ffprobe can read ({said})")

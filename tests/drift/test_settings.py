@@ -32,7 +32,7 @@ def test_env_file_overlays_the_environment(tmp_path: Path) -> None:
     [
         ("TETHER_ENDPOINT_OBS=http://x", "{file}:2: TETHER_ENDPOINT_OBS: unknown endpoint variable (known: "),
         ("TETHER_ENDPOINT_AWS=127.0.0.1:5000", "{file}:2: TETHER_ENDPOINT_AWS: expected a URL such as"),
-        ("just words", "{file}:2: expected KEY=VALUE, got 'just words'"),
+        ("just words", "{file}:2: expected KEY=VALUE (the line is not shown: it may hold a secret)"),
     ],
 )
 def test_bad_lines_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:

@@ -134,7 +134,7 @@ CASES = [
     ),
     pytest.param(
         "organization: [\n  name: x\n",
-        ["3:1: (document): YAML syntax error: while parsing a flow sequence expected ',' or ']', but got '<stream end>'"],
+        ["3:1: (document): YAML syntax error: while parsing a flow sequence did not find expected ',' or ']'"],
         id="yaml-syntax",
     ),
     pytest.param("", ["1:1: (document): the file is empty"], id="empty"),

@@ -113,16 +113,21 @@ def _json(
     out.write(json.dumps(head, indent=2)[:-2] + ',\n  "problems": [')
     count = 0
     error: TetherError | None = None
+    bug: BaseException | None = None
     try:
         for problem in problems:
             out.write(("," if count else "") + "\n    " + json.dumps(problem.as_dict(), sort_keys=True))
             count += 1
     except TetherError as failed:
         error = failed
-    tail: dict[str, object] = {"items": items, "valid": count == 0 and error is None}
-    if error:
-        tail["error"] = str(error)
+    except BaseException as failed:  # a bug or Ctrl-C: the JSON still ends whole, then it is reported as usual
+        bug = failed
+    tail: dict[str, object] = {"items": items, "valid": count == 0 and error is None and bug is None}
+    if error or bug:
+        tail["error"] = str(error) if error else f"stopped: {type(bug).__name__}"
     out.write(("\n  " if count else "") + "],\n" + json.dumps(tail, indent=2, sort_keys=True)[2:] + "\n")
+    if bug:
+        raise bug
     if error:
         progress.close()
         print(f"tether: error: {error}", file=sys.stderr)

@@ -23,8 +23,8 @@ def add_output(parser: argparse.ArgumentParser, choices: Sequence[str], default:
 
 def print_json(document: Any) -> None:
     """Stable, indented JSON on stdout: sorted keys so diffs of reports stay small."""
-    json.dump(document, sys.stdout, indent=2, sort_keys=True, default=str)
-    sys.stdout.write("\n")
+    text = json.dumps(document, indent=2, sort_keys=True, default=str)  # whole or absent: nothing on a failure
+    sys.stdout.write(text + "\n")
 
 
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

@@ -8,12 +8,13 @@ reader of stdout went away.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
 from collections.abc import Sequence
 
-from tether.errors import EXIT_INPUT, SpecInvalid, TetherError
+from tether.errors import EXIT_INPUT, EXIT_UNREADABLE, SpecInvalid, TetherError
 
 EXIT_BUG = 70
 EXIT_PIPE = 141
@@ -68,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk or closed pipe fails here, inside the guard, not at exit
         return code
     except SpecInvalid as error:
         for problem in error.problems:
@@ -83,12 +85,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("tether: interrupted", file=sys.stderr)
         return 130
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            return _internal_error(error)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # drop what is still buffered
+        print(f"tether: error: cannot write the output: {error.strerror}", file=sys.stderr)
+        return EXIT_UNREADABLE
     except Exception as error:  # the last guard: a bug must still not print a traceback
-        if os.environ.get("TETHER_DEBUG"):
-            raise
-        said = " ".join(str(error).split())
-        print(f"tether: internal error: {type(error).__name__}: {said} (TETHER_DEBUG=1 shows why)", file=sys.stderr)
-        return EXIT_BUG
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    """A bug: one line naming it, the traceback only when asked for."""
+    if os.environ.get("TETHER_DEBUG"):
+        raise error
+    said = " ".join(str(error).split())
+    print(f"tether: internal error: {type(error).__name__}: {said} (TETHER_DEBUG=1 shows why)", file=sys.stderr)
+    return EXIT_BUG
 
 
 def run() -> None:

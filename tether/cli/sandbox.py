@@ -152,24 +152,28 @@ def _service_json(service: state.Service) -> dict[str, object]:
 
 
 def _status(args: argparse.Namespace) -> int:
-    recorded = state.load(args.state_dir)
-    found = {name: services.alive(s) for name, s in recorded.services.items()} if recorded else {}
-    running = bool(found) and all(found.values())
+    recorded = state.load(args.state_dir.resolve())
+    found = {name: services.condition(s) for name, s in recorded.services.items()} if recorded else {}
+    running = bool(found) and all(c == "running" for c in found.values())
+    hung = [LABELS[name] for name, c in found.items() if c == "hung"]
     if args.output == "json":
         print_json({
             "running": running,
             "spec": recorded.spec if recorded else None,
             "services": {
-                name: {**_service_json(s), "running": found[name]} for name, s in recorded.services.items()
+                name: {**_service_json(s), "running": found[name] == "running", "state": found[name]}
+                for name, s in recorded.services.items()
             } if recorded else {},
         })
     elif recorded is None:
         print("sandbox: no sandbox is running")
     else:
-        print(f"sandbox for {recorded.spec} ({'running' if running else 'NOT running: run `tether sandbox up`'})")
+        verdict = ("running" if running else f"{', '.join(hung)} not answering: see the log, then `tether sandbox "
+                   "up` restarts it" if hung else "NOT running: run `tether sandbox up`")
+        print(f"sandbox for {recorded.spec} ({verdict})")
         print(text_table(
             ["server", "pid", "state", "endpoint", "log"],
-            [[LABELS[n], s.pid, "running" if found[n] else "not running", s.endpoint, s.log]
-             for n, s in recorded.services.items()],
+            [[LABELS[n], s.pid, {"hung": "hung (not answering)", "stopped": "stopped"}.get(found[n], found[n]),
+              s.endpoint, s.log] for n, s in recorded.services.items()],
         ))
     return 0 if running else 1

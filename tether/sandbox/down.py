@@ -7,7 +7,6 @@ environment (``process.is_ours``), so a pid the system has since given to anothe
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,14 @@ class Stopped:
 
 def down(state_dir: Path, say: Callable[[str], None]) -> list[Stopped] | None:
     """Stop the recorded servers and remove their data, the state, env and outputs files; None if none is up."""
+    state_dir = state_dir.resolve()
+    if not state.path(state_dir).exists():
+        return None
+    with state.locked(state_dir, say):
+        return _down(state_dir, say)
+
+
+def _down(state_dir: Path, say: Callable[[str], None]) -> list[Stopped] | None:
     recorded = state.load(state_dir)
     if recorded is None:
         return None
@@ -37,8 +44,8 @@ def down(state_dir: Path, say: Callable[[str], None]) -> list[Stopped] | None:
         say("stopping " + ", ".join(LABELS[s.name] for s in ours))
     services.stop_all(ours)
     for service in ours:
-        shutil.rmtree(service.workdir, ignore_errors=True)
-    for name in (state.ENV_FILE, state.OUTPUTS_FILE, state.CA_FILE, state.STATE_FILE):
+        services.remove_workdir(service, state_dir)
+    for name in (state.ENV_FILE, state.OUTPUTS_FILE, state.CA_FILE, state.STATE_FILE, state.LOCK_FILE):
         (state_dir / name).unlink(missing_ok=True)
     with contextlib.suppress(OSError):
         state_dir.rmdir()  # only when nothing else lives there

@@ -162,6 +162,17 @@ def start_all(
     if not names:
         return {}
     say("starting " + ", ".join(LABELS[name] for name in names))
+    try:
+        return _start_side_by_side(names, state_dir, base=base, identity=identity, accounts=accounts)
+    except BaseException:  # nothing of a failed start stays behind: its folders go with its processes
+        for name in names:
+            shutil.rmtree(state_dir / name, ignore_errors=True)
+        raise
+
+
+def _start_side_by_side(
+    names: Sequence[str], state_dir: Path, *, base: int | None, identity: Identity, accounts: Sequence[str]
+) -> dict[str, Service]:
     pool = ThreadPoolExecutor(max_workers=len(names))
     futures = {name: pool.submit(_start, name, state_dir / name, base, identity, accounts) for name in names}
     try:
@@ -204,9 +215,32 @@ def alive(service: Service) -> bool:
         return False
 
 
+def condition(service: Service) -> str:
+    """``running``; ``hung`` when the process `up` started is there but does not answer; else ``stopped``."""
+    try:
+        if not process.is_ours(service.running):
+            return "stopped"
+        return "running" if answers(service) else "hung"
+    except process.StandinError:  # its identity file is gone: not a server this sandbox can use
+        return "hung"
+
+
 def stop_all(services: Iterable[Service]) -> None:
-    """Stop every given service `up` started (SIGTERM, then SIGKILL), all at once."""
+    """Stop every given service `up` started (SIGTERM, then SIGKILL), all at once, and the files weed leaves."""
     chosen = [s for s in services if s.started_by_us]
     with ThreadPoolExecutor(max_workers=max(1, len(chosen))) as pool:
         for done in [pool.submit(process.terminate, s.running, timeout=STOP_TIMEOUT[s.name]) for s in chosen]:
             done.result()
+    for service in chosen:
+        if service.name == SEAWEEDFS and "filer" in service.ports:
+            seaweedfs.remove_sockets(service.ports["filer"])
+
+
+def remove_workdir(service: Service, state_dir: Path) -> None:
+    """Delete the folder `up` made for ``service`` (``STATE_DIR/NAME``), and never any other.
+
+    A state file is data: a recorded workdir elsewhere (relative, edited, from another directory) is left alone.
+    """
+    made = state_dir.resolve() / service.name
+    if Path(service.workdir).is_absolute() and Path(service.workdir).resolve() == made:
+        shutil.rmtree(made, ignore_errors=True)

@@ -7,9 +7,13 @@ loads, and the env file (owner-only) is where users get it.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +22,7 @@ from tether.errors import ReadError
 from tether.standins import process
 
 STATE_FILE = "sandbox.json"
+LOCK_FILE = "sandbox.lock"
 ENV_FILE = "sandbox.env"
 OUTPUTS_FILE = "outputs.json"
 CA_FILE = "ca.pem"
@@ -54,6 +59,33 @@ class State:
     ports: str
     """``auto`` or the base port of a fixed layout."""
     services: dict[str, Service]
+
+
+@contextmanager
+def locked(state_dir: Path, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``STATE_DIR/sandbox.lock`` while a command changes the sandbox, so two `up` at once cannot both start
+    servers and record one set; the second waits, then finds the first's servers and reuses them.
+
+    Whatever this run created and left empty (the lock file, the state directory) is removed on the way out.
+    """
+    created = not state_dir.exists()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    lock = state_dir / LOCK_FILE
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"waiting for another `tether sandbox` command on {state_dir} to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if not path(state_dir).exists():
+            lock.unlink(missing_ok=True)
+            if created:
+                with contextlib.suppress(OSError):
+                    state_dir.rmdir()  # only when empty
+        os.close(fd)
 
 
 def path(state_dir: Path) -> Path:

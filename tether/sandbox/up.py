@@ -7,7 +7,6 @@ anything fails, the servers this run started are stopped and the state is left a
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -50,7 +49,9 @@ class Result:
     outputs: Path
 
 
-def _reusable(old: State | None, need: Needs, base: int | None, say: Callable[[str], None]) -> dict[str, Service]:
+def _reusable(
+    old: State | None, need: Needs, base: int | None, state_dir: Path, say: Callable[[str], None]
+) -> dict[str, Service]:
     """The recorded services to keep; dead or hung ones are cleaned up, Azurite restarts for new accounts."""
     if old is None:
         return {}
@@ -65,7 +66,7 @@ def _reusable(old: State | None, need: Needs, base: int | None, say: Callable[[s
         if name not in alive:
             say(f"{LABELS[name]} (pid {service.pid}) is not answering: cleaning it up")
             services.stop_all([service])
-            shutil.rmtree(service.workdir, ignore_errors=True)
+            services.remove_workdir(service, state_dir)
     azure = alive.get(AZURITE)
     if azure is not None and not set(need.azure_accounts) <= set(azure.accounts):
         say("restarting Azurite to serve the spec's storage accounts")
@@ -116,13 +117,25 @@ def _rows(spec: Spec, running: Mapping[str, Service], notes: Mapping[str, str]) 
 def up(
     spec_path: str, state_dir: Path, *, base: int | None, seed_dir: Path | None, say: Callable[[str], None]
 ) -> Result:
-    """Start or reuse the servers, apply the desired state, seed, and write the env and outputs files."""
+    """Start or reuse the servers, apply the desired state, seed, and write the env and outputs files.
+
+    Paths are recorded absolute, so `down` or `up` run from another directory find the same folders.
+    """
     spec = load_spec(spec_path).spec
     if seed_dir is not None:
         seed.files(seed_dir)  # a bad --seed fails before anything starts
+    state_dir = state_dir.resolve()
+    with state.locked(state_dir, say):
+        return _up(spec, str(Path(spec_path).resolve()), state_dir, base=base, seed_dir=seed_dir, say=say)
+
+
+def _up(
+    spec: Spec, spec_path: str, state_dir: Path, *, base: int | None, seed_dir: Path | None,
+    say: Callable[[str], None],
+) -> Result:
     need = services.needs(spec)
     old = state.load(state_dir)
-    kept = _reusable(old, need, base, say)
+    kept = _reusable(old, need, base, state_dir, say)
     missing = [name for name in need.names if name not in kept]
     if base is not None:
         services.check_free(missing, base)
@@ -149,11 +162,12 @@ def up(
         if started:
             services.stop_all(started.values())
             for service in started.values():
-                shutil.rmtree(service.workdir, ignore_errors=True)
-            if kept:
-                state.save(state_dir, State(spec_path, ports, kept))
-            else:
-                state.path(state_dir).unlink(missing_ok=True)
+                services.remove_workdir(service, state_dir)
+        if kept:
+            state.save(state_dir, State(old.spec if old else spec_path, ports, kept))
+        else:
+            for name in (state.STATE_FILE, state.ENV_FILE, state.OUTPUTS_FILE):
+                (state_dir / name).unlink(missing_ok=True)
         raise
     return Result(
         list(started), [n for n in kept if n in need.names], running, _rows(spec, running, notes), seeded,

@@ -9,17 +9,21 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_PATTERN = r"^(\d+[smhdw])+$"
-_PART = re.compile(r"(\d+)([smhdw])")
+_PATTERN = r"^([0-9]+[smhdw])+$"
+_PART = re.compile(r"([0-9]+)([smhdw])")
+LONGEST = timedelta(days=36500)
+"""Beyond a century a duration is a typo, and a date that far out overflows (``99999999999d``)."""
 
 
 def parse_duration(text: str) -> timedelta:
     """Parse ``1d12h``-style text; raise ValueError with the accepted forms otherwise."""
-    if not re.fullmatch(_PATTERN, text):
-        raise ValueError(f"expected a duration such as 90m, 12h, 7d or 1d12h, got {text!r}")
+    if len(text) > 100 or not re.fullmatch(_PATTERN, text):
+        raise ValueError(f"expected a duration such as 90m, 12h, 7d or 1d12h, got {text[:40]!r}")
     seconds = sum(int(n) * _UNITS[u] for n, u in _PART.findall(text))
     if seconds <= 0:
         raise ValueError(f"a duration must be longer than zero, got {text!r}")
+    if seconds > LONGEST.total_seconds():
+        raise ValueError(f"a duration must be at most {LONGEST.days}d, got {text!r}")
     return timedelta(seconds=seconds)
 
 

@@ -7,23 +7,27 @@ fails review instead of silently falling back to a default.
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from ipaddress import IPv4Network, IPv6Network
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     StrictBool,
     StrictStr,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
+from pydantic.networks import validate_email
 
 from tether.spec import names, regions
 from tether.spec.durations import Duration
@@ -40,11 +44,26 @@ Role = Literal["admin", "user"]
 Method = Literal["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 
-def _lower(value: str) -> str:
-    return value.lower()
+@functools.lru_cache(maxsize=65536)
+def _email(value: str) -> str:
+    """A bare address, lowercased; cached because a spec names the same people thousands of times.
+
+    pydantic's EmailStr takes ``'Erin <erin@x>'`` and keeps the address; a spec names people by address only.
+    """
+    if re.search(r"[<>\s]", value):
+        raise ValueError(f"expected a bare email address such as erin@example.com, got {value!r}")
+    return validate_email(value)[1].lower()
 
 
-Email = Annotated[EmailStr, AfterValidator(_lower)]
+def _network_text(value: object) -> object:
+    """ipaddress reads the integer 167772160 as 10.0.0.0/32; a CIDR must be written as one."""
+    if not isinstance(value, str):
+        raise ValueError(f"expected a CIDR such as 203.0.113.0/24 in text, got {value!r}")
+    return value
+
+
+Email = Annotated[StrictStr, AfterValidator(_email), WithJsonSchema({"type": "string", "format": "email"})]
+Cidr = Annotated[IPv4Network | IPv6Network, BeforeValidator(_network_text)]
 Slug = Annotated[StrictStr, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 
 
@@ -68,7 +87,19 @@ Uuid = Annotated[
 ]
 ExternalId = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_+=,.@:/-]+$", min_length=2, max_length=1224)]
 ResourceGroup = Annotated[StrictStr, StringConstraints(pattern=r"^[-A-Za-z0-9_.()]*[-A-Za-z0-9_()]$", max_length=90)]
-Url = Annotated[StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?/?$")]
+def _port_in_range(value: str) -> str:
+    try:
+        port = urlsplit(value).port
+    except ValueError:  # past 65535
+        port = -1
+    if port is not None and not 0 < port <= 65535:
+        raise ValueError(f"the port of {value!r} is outside 1-65535")
+    return value
+
+
+Url = Annotated[
+    StrictStr, StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?/?$"), AfterValidator(_port_in_range)
+]
 
 
 def _named(check: Callable[[str], str | None], what: str) -> Callable[[str], str]:
@@ -108,6 +139,11 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def _fresh(block: type[StrictModel]) -> Any:
+    """A default block made anew for each use: a shared default instance is deep-copied every time."""
+    return Field(default_factory=block, json_schema_extra={"default": block().model_dump(mode="json")})
+
+
 class Organization(StrictModel):
     """Who exists: members, organization admins and user groups (R1, R5, R7)."""
 
@@ -143,7 +179,7 @@ class Platform(StrictModel):
     """The annotation platform side: who reads, from which web origins and server networks."""
 
     origins: Annotated[list[Origin], Field(min_length=1)]
-    egress_cidrs: list[IPv4Network | IPv6Network] = []
+    egress_cidrs: list[Cidr] = []
     aws: AwsPlatform | None = None
     gcp: GcpPlatform | None = None
     azure: AzurePlatform | None = None
@@ -259,7 +295,7 @@ class IntegrationBase(StrictModel):
     groups: list[GroupGrant] = []
     direct_access: StrictBool = False
     strict_client_only: StrictBool = False
-    cors: Cors = Cors()
+    cors: Cors = _fresh(Cors)
     prefixes: list[Prefix] = []
     list_objects: StrictBool = False
     tags: dict[TagKey, StrictStr] = {}
@@ -307,7 +343,7 @@ class AzureIntegration(IntegrationBase):
     region: Annotated[StrictStr, AfterValidator(_region(regions.AZURE_REGIONS, "Azure"))]
     resource_group: ResourceGroup
     bucket: AzureBucket
-    sas: AzureSas = AzureSas()
+    sas: AzureSas = _fresh(AzureSas)
 
 
 class OtcIntegration(IntegrationBase):
@@ -362,7 +398,7 @@ class Spec(StrictModel):
     version: Literal[1] = 1
     organization: Organization
     platform: Platform
-    policy: OrgPolicy = OrgPolicy()
+    policy: OrgPolicy = _fresh(OrgPolicy)
     integrations: list[Integration] = []
 
     @model_validator(mode="after")

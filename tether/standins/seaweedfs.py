@@ -234,4 +234,15 @@ class SeaweedFS(process.Standin[SeaweedFSHandle]):
     def stop(self) -> None:
         if self.handle is not None:
             process.terminate(self.handle.running, timeout=self.stop_timeout, proc=self._proc)
+            remove_sockets(self.handle.ports.filer)
             self.handle = self._proc = None
+
+
+def remove_sockets(filer_port: int) -> None:
+    """Delete the Unix sockets weed's filer leaves in /tmp once the server is stopped.
+
+    weed puts them there whatever its working directory (``/tmp/seaweedfs-filer-<port>.sock`` and a gRPC twin,
+    named in ``weed server -h``) and never removes them: a day of tests left over a hundred.
+    """
+    for name in (f"seaweedfs-filer-{filer_port}.sock", f"seaweedfs-filer-grpc-{filer_port + GRPC_OFFSET}.sock"):
+        Path("/tmp", name).unlink(missing_ok=True)
