@@ -38,6 +38,7 @@ class PlannedResource:
     """``URN::id`` of an explicit provider; None for the default provider."""
     retain_on_delete: bool = False
     dependencies: tuple[str, ...] = field(default=())
+    ignore_changes: tuple[str, ...] = field(default=())
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -67,6 +68,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                     provider=request.provider or None,
                     retain_on_delete=bool(request.retainOnDelete),
                     dependencies=tuple(request.dependencies),
+                    ignore_changes=tuple(request.ignoreChanges),
                 )
             )
         return response

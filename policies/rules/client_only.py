@@ -36,9 +36,9 @@ def _aims_at_platform(statement: iam.Statement, subject: Subject) -> bool:
     if "*" in who:
         narrowed = [*iam.conditions(statement, "ArnLike", PRINCIPAL_ARN),
                     *iam.conditions(statement, "ArnEquals", PRINCIPAL_ARN)]
-        return not narrowed or any(arn.endswith(f":role{ROLE_PATH}{role_name(integration.name)}") for arn in narrowed)
+        return not narrowed or any(arn.endswith(f":role{ROLE_PATH}{role_name(integration)}") for arn in narrowed)
     if isinstance(integration, AwsIntegration):
-        return any(arn.endswith(f"/{role_name(integration.name)}") for arn in who)
+        return any(arn.endswith(f"/{role_name(integration)}") for arn in who)
     return getattr(integration, "principal", None) in who
 
 

@@ -86,7 +86,7 @@ def test_records_carry_what_the_runtime_needs(dev: Spec) -> None:
         "region": "eu-west-2",
         "endpoint": None,
         "path_style": False,
-        "role_arn": f"arn:aws:iam::{PREVIEW_ACCOUNT}:role/tether/tether-traffic-video",
+        "role_arn": f"arn:aws:iam::{PREVIEW_ACCOUNT}:role/tether/tether-traffic-video-acme-vision-dev-traffic-video",
         "service_account": None,
         "hmac_access_id": None,
         "account": None,
@@ -125,7 +125,7 @@ def test_records_never_carry_a_secret(dev: Spec) -> None:
 def test_direct_access_record_has_no_role(prod: Spec) -> None:
     records = resolved_records(prod, StackSettings(azure_subscription=PREVIEW_SUBSCRIPTION))
     assert records["patient-ultrasound"]["role_arn"] is None
-    assert records["traffic-video"]["role_arn"].endswith(":role/tether/tether-traffic-video")
+    assert records["traffic-video"]["role_arn"].endswith(":role/tether/tether-traffic-video-acme-vision-prod-traffic-video")
 
 
 def test_exported_records_load_back_as_typed_records(dev: Spec, tmp_path: Path) -> None:

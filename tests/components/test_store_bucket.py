@@ -1,0 +1,66 @@
+"""The S3-compatible store's bucket resource against a real store (SeaweedFS): S3 calls only, adopted kept."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+from components.store_bucket import _StoreBuckets
+from tether.standins.seaweedfs import SeaweedFSHandle
+
+
+def props(seaweedfs: SeaweedFSHandle, bucket: str, adopt: bool) -> dict[str, Any]:
+    return {
+        "bucket": bucket,
+        "endpoint": seaweedfs.endpoint_url,
+        "region": seaweedfs.region,
+        "path_style": True,
+        "adopt": adopt,
+        "access_key": seaweedfs.access_key,
+        "secret_key": seaweedfs.secret_key,
+    }
+
+
+@pytest.fixture
+def s3(seaweedfs: SeaweedFSHandle) -> Any:
+    return boto3.client(
+        "s3",
+        endpoint_url=seaweedfs.endpoint_url,
+        aws_access_key_id=seaweedfs.access_key,
+        aws_secret_access_key=seaweedfs.secret_key,
+        region_name=seaweedfs.region,
+    )
+
+
+def test_created_bucket_exists_is_read_and_deleted(seaweedfs: SeaweedFSHandle, s3: Any) -> None:
+    name = f"made-{uuid.uuid4().hex[:12]}"
+    provider = _StoreBuckets()
+    created = provider.create(props(seaweedfs, name, adopt=False))
+    assert created.id == name
+    s3.head_bucket(Bucket=name)
+    assert provider.read(name, created.outs).id == name
+    provider.delete(name, created.outs)
+    with pytest.raises(ClientError):
+        s3.head_bucket(Bucket=name)
+    assert provider.read(name, created.outs).id is None  # gone: the next `up` recreates it
+
+
+def test_adopted_bucket_must_exist_and_survives_delete(seaweedfs: SeaweedFSHandle, s3: Any) -> None:
+    name = f"kept-{uuid.uuid4().hex[:12]}"
+    provider = _StoreBuckets()
+    with pytest.raises(ClientError):
+        provider.create(props(seaweedfs, name, adopt=True))  # adopting a bucket that is not there fails
+    s3.create_bucket(Bucket=name)
+    adopted = provider.create(props(seaweedfs, name, adopt=True))
+    provider.delete(name, adopted.outs)
+    s3.head_bucket(Bucket=name)  # still there
+
+
+def test_a_changed_name_or_endpoint_replaces_credentials_do_not() -> None:
+    old = {"bucket": "a", "endpoint": "http://x", "region": "r", "secret_key": "k1"}
+    diff = _StoreBuckets().diff("a", old, {**old, "bucket": "b", "secret_key": "k2"})
+    assert diff.changes and diff.replaces == ["bucket"]
