@@ -30,6 +30,7 @@ COMMANDS = (
     "metadata",
     "media",
     "drift",
+    "preflight",
     "sign",
     "sandbox",
     "demo",
