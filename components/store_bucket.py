@@ -37,7 +37,7 @@ def _client(props: dict[str, Any]) -> Any:
     )
 
 
-class _StoreBuckets(ResourceProvider):  # type: ignore[misc]  # pulumi.dynamic is untyped
+class _StoreBuckets(ResourceProvider):
     """Create (or, when adopted, only find) a bucket; delete only one that tether created."""
 
     def create(self, props: dict[str, Any]) -> CreateResult:
@@ -75,7 +75,7 @@ class _StoreBuckets(ResourceProvider):  # type: ignore[misc]  # pulumi.dynamic i
             _client(props).delete_bucket(Bucket=id_)
 
 
-class StoreBucket(pulumi.dynamic.Resource, module="tether", name="StoreBucket"):  # type: ignore[misc,call-arg]
+class StoreBucket(pulumi.dynamic.Resource, module="tether", name="StoreBucket"):
     """The bucket at an S3-compatible store; ``bucket`` is its name once it exists."""
 
     bucket: pulumi.Output[str]
@@ -90,7 +90,7 @@ class StoreBucket(pulumi.dynamic.Resource, module="tether", name="StoreBucket"):
         path_style: bool,
         adopt: bool,
         access_key: pulumi.Input[str | None] = None,
-        secret_key: pulumi.Input[str | None] = None,
+        secret_key: pulumi.Output[str | None] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         props = {
@@ -100,7 +100,7 @@ class StoreBucket(pulumi.dynamic.Resource, module="tether", name="StoreBucket"):
             "path_style": path_style,
             "adopt": adopt,
             "access_key": access_key,
-            "secret_key": None if secret_key is None else pulumi.Output.secret(secret_key),
+            "secret_key": secret_key,  # already secret (S3CompatibleIntegration); kept so in state too
         }
         secret = pulumi.ResourceOptions(additional_secret_outputs=_SECRETS)
         super().__init__(_StoreBuckets(), name, props, pulumi.ResourceOptions.merge(opts, secret))

@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--integration", action="append", default=[], metavar="NAME", help="check only this one (repeatable)"
     )
-    parser.add_argument("--records", metavar="FILE", help="the stack's `pulumi stack output --json`: skip what it manages")
+    parser.add_argument(
+        "--records", metavar="FILE", help="the stack's `pulumi stack output --json`: skip what it manages"
+    )
     add_output(parser, ["text", "json", "markdown"])
     parser.add_argument("--env-file", metavar="FILE", help="KEY=VALUE lines with endpoints and credentials")
     parser.set_defaults(run=run)

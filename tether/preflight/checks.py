@@ -83,7 +83,8 @@ def _public_grants(acl: dict[str, Any]) -> list[str]:
     found = []
     for grant in acl.get("Grants", []):
         grantee = grant.get("Grantee", {})
-        if grantee.get("Type") == _PRIVATE_GRANTEE and grantee.get("ID") == owner and grant.get("Permission") == _OWNER_ONLY:
+        owners = grantee.get("Type") == _PRIVATE_GRANTEE and grantee.get("ID") == owner
+        if owners and grant.get("Permission") == _OWNER_ONLY:
             continue
         who = grantee.get("URI") or grantee.get("ID") or grantee.get("EmailAddress") or grantee.get("Type")
         found.append(f"{who}: {grant.get('Permission')}")
@@ -127,7 +128,8 @@ def _overwrite(difference: Difference) -> Finding:
     if difference.path == "encryption.SSEAlgorithm" and str(difference.actual).startswith("aws:kms"):
         message = f"adoption replaces SSE-KMS ({difference.actual}) with {difference.expected}: a downgrade"
     elif difference.kind == "extra":
-        message = f"adoption replaces {difference.path.split('[')[0]}: this live setting is removed ({difference.meaning})"
+        where = difference.path.split("[")[0]
+        message = f"adoption replaces {where}: this live setting is removed ({difference.meaning})"
     elif difference.kind == "missing":
         message = f"adoption adds {difference.path}, which the bucket lacks now"
     else:
