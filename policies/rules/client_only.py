@@ -17,7 +17,7 @@ from policies import iam
 from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
 from tether.desired.s3 import ROLE_PATH, bucket_arn, object_arns, role_name
-from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration
+from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration, S3CompatibleIntegration
 
 PRINCIPAL_ARN = "aws:PrincipalArn"
 
@@ -99,6 +99,11 @@ def check_no_equivalent(subject: Subject) -> Iterator[Violation]:
     elif isinstance(integration, AzureIntegration):
         why = ("Azure storage network rules are an allow-list and cannot shut out only the platform's servers "
                "while letting every annotator's browser in, so only the runtime keeps them from reading")
+    elif isinstance(integration, S3CompatibleIntegration) and integration.principal:
+        # MinIO evaluates bucket policies for anonymous requests only (minio/minio#9530, #14413)
+        why = ("some S3-compatible stores ignore named principals in bucket policies (MinIO does), so there the "
+               "deny on the platform's principal does nothing and only the runtime keeps its servers from reading; "
+               "SeaweedFS and Ceph RGW honour it")
     else:
         return
     yield Violation((*subject.at, "strict_client_only"), why)
@@ -117,8 +122,8 @@ GUARD = Rule(
 NO_EQUIVALENT = Rule(
     id="TTH031",
     name="client-only-runtime-only",
-    description="On GCS and Azure nothing in the bucket stops the platform's servers: client-only rests on the "
-    "runtime.",
+    description="On GCS, Azure and stores that ignore policy principals (MinIO) nothing in the bucket stops the "
+    "platform's servers: client-only rests on the runtime.",
     severity="advisory",
     fix="Accept it (and waive with that reason), or use Direct Access so the platform holds no grant at all.",
     check=check_no_equivalent,
