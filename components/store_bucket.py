@@ -14,34 +14,40 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 import pulumi
-from botocore.config import Config
-from botocore.exceptions import ClientError
 from pulumi.dynamic import CreateResult, DiffResult, ReadResult, ResourceProvider, UpdateResult
 
 TYPE = "pulumi-python:dynamic/tether:StoreBucket"
-_REPLACE_ON = ("bucket", "endpoint", "region")
 _SECRETS = ["access_key", "secret_key"]
 
 
-def _client(props: dict[str, Any]) -> Any:
-    """An S3 client at the store; keys from the props, else boto3's usual lookup."""
-    return boto3.client(
-        "s3",
-        endpoint_url=props["endpoint"],
-        region_name=props["region"],
-        aws_access_key_id=props.get("access_key"),
-        aws_secret_access_key=props.get("secret_key"),
-        config=Config(s3={"addressing_style": "path" if props.get("path_style") else "auto"}),
-    )
-
-
 class _StoreBuckets(ResourceProvider):
-    """Create (or, when adopted, only find) a bucket; delete only one that tether created."""
+    """Create (or, when adopted, only find) a bucket; delete only one that tether created.
+
+    Pulumi's provider process loads it from its dill pickle, which names this module (dill pickles a
+    class of an importable module by reference; pulumi/pulumi#7453): the process runs
+    ``python -m pulumi.dynamic`` in the project directory, which puts the project on its path.
+    """
+
+    REPLACE_ON = ("bucket", "endpoint", "region")
+
+    @staticmethod
+    def client(props: dict[str, Any]) -> Any:
+        """An S3 client at the store; keys from the props, else boto3's usual lookup."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client(
+            "s3",
+            endpoint_url=props["endpoint"],
+            region_name=props["region"],
+            aws_access_key_id=props.get("access_key"),
+            aws_secret_access_key=props.get("secret_key"),
+            config=Config(s3={"addressing_style": "path" if props.get("path_style") else "auto"}),
+        )
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        s3 = _client(props)
+        s3 = self.client(props)
         if props.get("adopt"):
             s3.head_bucket(Bucket=props["bucket"])  # adopted: it must exist, and nothing about it changes
         else:
@@ -52,8 +58,10 @@ class _StoreBuckets(ResourceProvider):
         return CreateResult(id_=props["bucket"], outs=props)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        from botocore.exceptions import ClientError
+
         try:
-            _client(props).head_bucket(Bucket=id_)
+            self.client(props).head_bucket(Bucket=id_)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchBucket"):
                 return ReadResult(None, {})  # gone: the next `up` creates it again
@@ -62,9 +70,8 @@ class _StoreBuckets(ResourceProvider):
 
     def diff(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed = [key for key in news if olds.get(key) != news.get(key)]
-        return DiffResult(
-            changes=bool(changed), replaces=[key for key in changed if key in _REPLACE_ON], delete_before_replace=True
-        )
+        replaces = [key for key in changed if key in self.REPLACE_ON]
+        return DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=True)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Only credentials or ``adopt`` changed (anything else replaces): nothing to call."""
@@ -72,7 +79,7 @@ class _StoreBuckets(ResourceProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if not props.get("adopt"):
-            _client(props).delete_bucket(Bucket=id_)
+            self.client(props).delete_bucket(Bucket=id_)
 
 
 class StoreBucket(pulumi.dynamic.Resource, module="tether", name="StoreBucket"):

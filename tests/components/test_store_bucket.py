@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from pulumi.dynamic.dynamic import serialize_provider
 
 from components.store_bucket import _StoreBuckets
 from tether.standins.seaweedfs import SeaweedFSHandle
@@ -64,3 +69,28 @@ def test_a_changed_name_or_endpoint_replaces_credentials_do_not() -> None:
     old = {"bucket": "a", "endpoint": "http://x", "region": "r", "secret_key": "k1"}
     diff = _StoreBuckets().diff("a", old, {**old, "bucket": "b", "secret_key": "k2"})
     assert diff.changes and diff.replaces == ["bucket"]
+
+
+def test_the_pickled_provider_loads_where_pulumi_runs_it(tmp_path: Path) -> None:
+    # Pulumi runs a dynamic provider from its dill pickle in a separate `python -m pulumi.dynamic` process
+    # (pulumi/dynamic/__main__.py get_provider); dill names this project's module (pulumi/pulumi#7453), so
+    # the process must start in the project directory, as `-m` puts the working directory on sys.path.
+    # Not proven against the Pulumi CLI (there is none here); this proves the pickle needs nothing else.
+    serialized = serialize_provider(_StoreBuckets())
+    script = (
+        "import base64, sys, dill\n"
+        "provider = dill.loads(base64.b64decode(sys.stdin.read()))\n"
+        "print(provider.diff('a', {'bucket': 'a'}, {'bucket': 'b'}).replaces)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-c", script], input=serialized, capture_output=True, text=True, cwd=root, env=env,
+        timeout=60, check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "['bucket']"), done.stderr
+    elsewhere = subprocess.run(
+        [sys.executable, "-c", script], input=serialized, capture_output=True, text=True, cwd=tmp_path, env=env,
+        timeout=60, check=False,
+    )
+    assert "No module named 'components" in elsewhere.stderr  # why the working directory matters
