@@ -1,9 +1,9 @@
 """TTH003 and TTH004: data is encrypted at rest.
 
-GCS and Azure encrypt every object at rest and cannot be told not to; AWS takes a default
-encryption configuration, which tether sets. OBS takes only SSE-KMS spelled ``kms`` (OBS API
-reference, "Configuring Bucket Encryption"), which pulumi-aws cannot send, and other S3-compatible
-stores (MinIO, Ceph...) encrypt only when their operator sets it up, so there the rule can only advise.
+GCS and Azure encrypt every object at rest and cannot be told not to; AWS and OBS take a default
+encryption configuration, which tether sets. Other S3-compatible stores (MinIO, Ceph...) encrypt
+only when their operator sets it up, which the S3 API neither sets nor shows reliably, so there the
+rule can only advise.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
 
 ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse")
-_UNSET_BY_TETHER = ("s3-compatible", "otc")
 
 
 def check_at_rest(subject: Subject) -> Iterator[Violation]:
     """AWS and OBS buckets carry a default encryption with a known algorithm."""
     state = subject.desired
-    if not isinstance(state, S3Desired) or (state.provider in _UNSET_BY_TETHER and state.encryption is None):
+    if not isinstance(state, S3Desired) or (state.provider == "s3-compatible" and state.encryption is None):
         return
     at = (*subject.at, "bucket")
     if state.encryption is None:

@@ -38,19 +38,21 @@ def test_complete_set_for_an_s3_compatible_store(dev_graph: Graph) -> None:
     }
 
 
-def test_complete_set_for_otc_has_no_aes256_default_encryption(dev_graph: Graph) -> None:
+def test_complete_set_for_otc_has_sse_kms_default_encryption(dev_graph: Graph) -> None:
     assert dev_graph.shape("drone-survey") == {
         (COMPONENT["s3"], "drone-survey"),
         (AWS_PROVIDER, "drone-survey-store"),
         (STORE_BUCKET, "drone-survey-bucket"),
         (CORS, "drone-survey-cors"),
+        (SSE, "drone-survey-encryption"),
         (POLICY, "drone-survey-policy"),
     }
     types = {type_ for type_, _ in dev_graph.shape("drone-survey")}
     assert not types & {ACCESS_BLOCK, OWNERSHIP, ROLE, BUCKET}  # AWS-only APIs are never called on the store
-    # OBS default encryption takes only SSE-KMS as `kms` (OBS API reference, "Configuring Bucket
-    # Encryption"); pulumi-aws can send only AES256, aws:kms, aws:kms:dsse (pulumi_aws/s3/_inputs.py)
-    assert SSE not in types
+    # OBS default encryption is SSE-KMS only, `aws:kms` in its S3 API (OTC "S3 API: PUT Bucket Encryption"),
+    # which pulumi-aws can send (AES256, aws:kms, aws:kms:dsse: pulumi_aws/s3/_inputs.py); AES256 is refused
+    [rule] = dev_graph.one("drone-survey", SSE).inputs["rules"]
+    assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "aws:kms"}
 
 
 def test_every_bucket_resource_goes_through_the_store_provider(dev_graph: Graph) -> None:

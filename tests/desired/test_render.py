@@ -153,11 +153,11 @@ def test_ipv6_egress_cidrs_reach_the_deny(dev: Spec) -> None:
     assert "2001:db8:10::/48" in deny["Condition"]["IpAddress"]["aws:SourceIp"]
 
 
-def test_otc_names_its_principal_the_way_obs_does_and_sets_no_aes256() -> None:
+def test_otc_names_its_principal_the_way_obs_does_and_encrypts_with_sse_kms() -> None:
     # OBS bucket policies name users as {"ID": ["domain/<id>:user/<id>"]} (OBS "Bucket Policy Parameters";
-    # OBS Browser+ "Configuring a Bucket Policy"); OBS default encryption takes only SSE-KMS as `kms`
-    # (OBS API reference, "Configuring Bucket Encryption"), which pulumi-aws cannot send (sse_algorithm is
-    # AES256, aws:kms or aws:kms:dsse: pulumi_aws/s3/_inputs.py), so none is rendered.
+    # OBS Browser+ "Configuring a Bucket Policy"). OBS default encryption is SSE-KMS only, spelled `aws:kms`
+    # in its S3 API (OTC "S3 API: PUT Bucket Encryption"; `kms` in the OBS API), never AES256, and aws:kms
+    # is a value pulumi-aws sends (AES256, aws:kms, aws:kms:dsse: pulumi_aws/s3/_inputs.py).
     spec = load_spec(str(ROOT / "stacks/dev/integrations.yaml")).spec
     survey = spec.integration("drone-survey").model_copy(update={"direct_access": False})
     spec.integrations = [survey]
@@ -167,4 +167,4 @@ def test_otc_names_its_principal_the_way_obs_does_and_sets_no_aes256() -> None:
     by_sid = {s["Sid"]: s for s in state.policy["Statement"]}
     assert by_sid["PlatformReadObjects"]["Principal"] == principal
     assert by_sid["DenyPlatformServerReads"]["Principal"] == principal
-    assert state.encryption is None
+    assert state.encryption == {"SSEAlgorithm": "aws:kms"}

@@ -258,8 +258,8 @@ BRIDGE = [
         {"Effect": "Allow", "Principal": PLATFORM, "Action": "sts:AssumeRole"})}),
         tampered("videos", role(trust=[{"Effect": "Allow", "Principal": PLATFORM, "Action": "sts:AssumeRole"}])),
         {"TTH040"}, id="trust-without-external-id"),
-    pytest.param(BASE, change_inputs(r.S3_ENCRYPTION[0], "videos-encryption", lambda p: None),
-                 tampered("videos", lambda d: {"encryption": None}), {"TTH003"}, id="encryption-dropped"),
+    pytest.param(BASE, change_inputs(r.S3_ENCRYPTION[0], "drones-encryption", lambda p: None),
+                 tampered("drones", lambda d: {"encryption": None}), {"TTH003"}, id="encryption-dropped"),
 ]
 
 

@@ -33,7 +33,7 @@ def test_dev_stack_json_lists_every_resource_under_its_component(capsys: pytest.
     document = preview_json(capsys, DEV)
     resources = document["resources"]
     assert document["stack"] == "dev"
-    assert document["summary"]["resources"] == len(resources) == 40
+    assert document["summary"]["resources"] == len(resources) == 41
     components = [r for r in resources if r["parent"] is None]
     assert [r["name"] for r in components] == [
         "traffic-video", "medical-scans", "retail-images", "call-audio", "drone-survey", "lab-archive"
@@ -78,7 +78,7 @@ def test_table_names_each_resource_with_its_parent_and_key_inputs(capsys: pytest
     assert "DenyInsecureTransport Deny s3:*; DenyPlatformServerReads Deny s3:GetObject" in policy
     [bucket] = [line for line in lines if " medical-scans-bucket " in line]
     assert "(import acme-vision-dev-medical-scans@eu-central-1)" in bucket and " medical-scans " in bucket
-    assert out.rstrip().endswith("40 resources for " + DEV + " (stack dev)")
+    assert out.rstrip().endswith("41 resources for " + DEV + " (stack dev)")
 
 
 def _edited(tmp_path: Path) -> str:

@@ -223,6 +223,20 @@ def _cors(integration: S3Integration) -> Document:
     return cors
 
 
+def _encryption(integration: S3Integration) -> Document | None:
+    """Default encryption each store accepts through the S3 API that pulumi-aws speaks.
+
+    OBS takes only SSE-KMS: ``kms`` in its own API, ``aws:kms`` in its S3 API (OTC "S3 API: PUT Bucket
+    Encryption"; OBS API reference "Configuring Bucket Encryption"), and rejects AES256. pulumi-aws sends
+    one of AES256, aws:kms, aws:kms:dsse (pulumi_aws/s3/_inputs.py). Other stores vary: none is set.
+    """
+    if isinstance(integration, AwsIntegration):
+        return {"SSEAlgorithm": "AES256"}
+    if isinstance(integration, OtcIntegration):
+        return {"SSEAlgorithm": "aws:kms"}  # OBS's default KMS key, no key id
+    return None
+
+
 def render_s3(integration: S3Integration, spec: Spec) -> S3Desired:
     """The desired state of one S3-family integration."""
     aws = integration if isinstance(integration, AwsIntegration) else None
@@ -239,10 +253,7 @@ def render_s3(integration: S3Integration, spec: Spec) -> S3Desired:
         cors_rules=[_cors(integration)],
         public_access_block=dict.fromkeys(_PUBLIC_ACCESS_BLOCK, True) if aws else None,
         ownership="BucketOwnerEnforced" if aws else None,
-        # Only AWS: OBS default encryption accepts only SSE-KMS spelled `kms` (OBS API reference,
-        # "Configuring Bucket Encryption"), a value pulumi-aws cannot send (sse_algorithm is one of
-        # AES256, aws:kms, aws:kms:dsse: pulumi_aws/s3/_inputs.py); other stores vary.
-        encryption={"SSEAlgorithm": "AES256"} if aws else None,
+        encryption=_encryption(integration),
         policy=_policy(integration, spec, role),
         role=role,
     )
