@@ -16,7 +16,7 @@ from ipaddress import ip_network
 from policies import iam
 from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
-from tether.desired.s3 import ROLE_PATH, bucket_arn, object_arns, role_name
+from tether.desired.s3 import ROLE_PATH, bucket_arn, obs_principal, object_arns, role_name
 from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration, S3CompatibleIntegration
 
 PRINCIPAL_ARN = "aws:PrincipalArn"
@@ -39,7 +39,8 @@ def _aims_at_platform(statement: iam.Statement, subject: Subject) -> bool:
         return not narrowed or any(arn.endswith(f":role{ROLE_PATH}{role_name(integration)}") for arn in narrowed)
     if isinstance(integration, AwsIntegration):
         return any(arn.endswith(f"/{role_name(integration)}") for arn in who)
-    return getattr(integration, "principal", None) in who
+    principal = getattr(integration, "principal", None)
+    return principal is not None and (principal in who or obs_principal(principal) in who)
 
 
 def _covers_objects(statement: iam.Statement, state: S3Desired, prefixes: list[str]) -> bool:

@@ -138,8 +138,8 @@ def test_client_only_denies_the_principal_from_platform_networks() -> None:
     policy = statements(graph.one("survey", POLICY))
     assert set(policy) == {"DenyInsecureTransport", "PlatformReadObjects", "DenyPlatformServerReads"}
     deny = policy["DenyPlatformServerReads"]
-    # OBS names users under "ID" (OBS "Bucket Policy Parameters"; OBS Browser+ "Configuring a Bucket Policy")
-    assert deny["Principal"] == {"ID": ["domain/0a1b2c3d4e5f:user/9f8e7d6c5b4a"]}
+    # OBS's S3 API names users as ARNs with the domain id as account (OTC "S3 API: PUT Bucket policy")
+    assert deny["Principal"] == {"AWS": ["arn:aws:iam::0a1b2c3d4e5f:user/9f8e7d6c5b4a"]}
     assert deny["Condition"] == {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}
     assert policy["PlatformReadObjects"]["Resource"] == ["arn:aws:s3:::acme-survey/raw/*"]
 

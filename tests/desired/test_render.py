@@ -153,9 +153,10 @@ def test_ipv6_egress_cidrs_reach_the_deny(dev: Spec) -> None:
     assert "2001:db8:10::/48" in deny["Condition"]["IpAddress"]["aws:SourceIp"]
 
 
-def test_otc_names_its_principal_the_way_obs_does_and_encrypts_with_sse_kms() -> None:
-    # OBS bucket policies name users as {"ID": ["domain/<id>:user/<id>"]} (OBS "Bucket Policy Parameters";
-    # OBS Browser+ "Configuring a Bucket Policy"). OBS default encryption is SSE-KMS only, spelled `aws:kms`
+def test_otc_names_its_principal_the_way_obs_s3_api_does_and_encrypts_with_sse_kms() -> None:
+    # tether writes OBS policies through its S3 API, where principals are {"AWS": [ARN]} with the domain id
+    # as account (OTC "S3 API: PUT Bucket policy": arn:aws:iam::<domain-id>:root); {"ID": ["domain/..."]}
+    # is the OBS API's form (OBS "Bucket Policy Parameters"). OBS default encryption is SSE-KMS only, spelled `aws:kms`
     # in its S3 API (OTC "S3 API: PUT Bucket Encryption"; `kms` in the OBS API), never AES256, and aws:kms
     # is a value pulumi-aws sends (AES256, aws:kms, aws:kms:dsse: pulumi_aws/s3/_inputs.py).
     spec = load_spec(str(ROOT / "stacks/dev/integrations.yaml")).spec
@@ -163,7 +164,7 @@ def test_otc_names_its_principal_the_way_obs_does_and_encrypts_with_sse_kms() ->
     spec.integrations = [survey]
     state = render(survey, spec)
     assert isinstance(state, S3Desired)
-    principal = {"ID": ["domain/0a1b2c3d4e5f:user/9f8e7d6c5b4a"]}
+    principal = {"AWS": ["arn:aws:iam::0a1b2c3d4e5f:user/9f8e7d6c5b4a"]}
     by_sid = {s["Sid"]: s for s in state.policy["Statement"]}
     assert by_sid["PlatformReadObjects"]["Principal"] == principal
     assert by_sid["DenyPlatformServerReads"]["Principal"] == principal

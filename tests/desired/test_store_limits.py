@@ -37,3 +37,20 @@ def test_client_only_on_a_store_that_may_ignore_principals_is_flagged(
     findings = json.loads(capsys.readouterr().out)["files"][0]["findings"]
     [flagged] = [f for f in findings if f["rule"] == "TTH031"]
     assert "ignore named principals" in flagged["message"] and flagged["severity"] == "advisory"
+
+
+def test_client_only_on_obs_is_recognised_in_the_s3_api_principal_form(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The spec names the OBS user in the console's form; the policy says it as the S3 API's ARN
+    # (tether.desired.s3.obs_principal): lint must see the deny aimed at that same user.
+    path = tmp_path / "integrations.yaml"
+    path.write_text(SPEC.replace("""    provider: s3-compatible
+    endpoint: https://minio.lab.example.com
+""", """    provider: otc
+    region: eu-de
+""").replace("arn:aws:iam::000000000000:user/annotate-platform", "domain/0a1b2c3d4e5f:user/9f8e7d6c5b4a"),
+        encoding="utf-8")
+    assert main(["lint", str(path), "--output", "json"]) == 0
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["files"][0]["findings"]}
+    assert "TTH030" not in rules

@@ -8,6 +8,7 @@ own server networks (R8): browsers can use the URLs the platform signs, its serv
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,16 +160,28 @@ def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
     )
 
 
-def _principal(integration: S3Integration) -> Document | None:
-    """How the store's bucket policy names the platform's principal; None when the spec names none.
+_OBS_USER = re.compile(r"^domain/(?P<domain>[^:/]+):user/(?P<user>[^/]+)$")
 
-    OBS names users as ``{"ID": ["domain/<domain-id>:user/<user-id>"]}``, not under ``AWS`` (OTC/Huawei
-    OBS documentation, "Bucket Policy Parameters" and OBS Browser+ "Configuring a Bucket Policy").
+
+def obs_principal(principal: str) -> str:
+    """An OBS user as its S3 API names it: ``domain/<d>:user/<u>`` becomes ``arn:aws:iam::<d>:user/<u>``.
+
+    The spec takes the OBS console's form. tether writes the policy through OBS's S3 API (pulumi-aws,
+    PutBucketPolicy), where principals are ``{"AWS": [ARN]}`` with the domain id as the account (OTC "S3
+    API: PUT Bucket policy" sample ``arn:aws:iam::<domain-id>:root``); ``{"ID": ["domain/..."]}`` is the
+    OBS API's own form (OBS "Bucket Policy Parameters"), not the S3 API's.
     """
+    match = _OBS_USER.match(principal)
+    return f"arn:aws:iam::{match['domain']}:user/{match['user']}" if match else principal
+
+
+def _principal(integration: S3Integration) -> Document | None:
+    """How the store's bucket policy names the platform's principal; None when the spec names none."""
     if isinstance(integration, AwsIntegration) or not integration.principal:
         return None
-    key = "ID" if isinstance(integration, OtcIntegration) else "AWS"
-    return {"Principal": {key: [integration.principal]}}
+    if isinstance(integration, OtcIntegration):
+        return {"Principal": {"AWS": [obs_principal(integration.principal)]}}
+    return {"Principal": {"AWS": [integration.principal]}}
 
 
 def _vpc_endpoint_deny(bucket: str, role: RoleDesired) -> Document:
