@@ -16,7 +16,7 @@ from ipaddress import ip_network
 from policies import iam
 from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
-from tether.desired.s3 import ROLE_PATH, bucket_arn, obs_principal, object_arns, role_name
+from tether.desired.s3 import ROLE_PATH, bucket_arn, object_arns, obs_principal, role_name
 from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration, S3CompatibleIntegration
 
 PRINCIPAL_ARN = "aws:PrincipalArn"
