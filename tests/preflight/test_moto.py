@@ -203,3 +203,21 @@ def test_an_unreachable_cloud_exits_3(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["preflight", loaded.file, "--env-file", str(env_file), "--output", "json"]) == 3
     [entry] = json.loads(capsys.readouterr().out)["integrations"]
     assert entry["status"] == "unreadable" and "unreachable" in entry["findings"][0]["message"]
+
+
+def test_a_denied_read_keeps_what_was_found_and_names_the_permission(
+    tmp_path: Path, clients: Clients, s3: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bucket = unique("there")
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    loaded = write(tmp_path, aws(unique("v"), bucket))
+
+    class NoIam:
+        def get_role(self, RoleName: str) -> None:  # noqa: N803  (boto3's spelling)
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized to iam:GetRole"},
+                               "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetRole")
+
+    monkeypatch.setattr(clients, "iam", lambda _="aws": NoIam())
+    [checked] = preflight(loaded.spec, clients, retry=FAST)
+    assert [(f.kind, f.resource) for f in checked.findings] == [("collision", "bucket"), ("unreadable", "integration")]
+    assert "iam:GetRole" in checked.findings[1].message and "lacks a read permission" in checked.findings[1].message

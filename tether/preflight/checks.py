@@ -159,8 +159,10 @@ def _unreadable(result: IntegrationResult) -> list[Finding]:
     ]
 
 
-def _findings(index: int, desired: Desired, provider: str, clients: Clients, retry: RetryPolicy) -> list[Finding]:
-    findings: list[Finding] = []
+def _find(
+    findings: list[Finding], index: int, desired: Desired, provider: str, clients: Clients, retry: RetryPolicy
+) -> None:
+    """Append each finding as it is known, so a later failed read keeps what was found before it."""
     call = Caller(retry, classify)
     result: IntegrationResult | None = None
     exists: bool | None
@@ -173,8 +175,6 @@ def _findings(index: int, desired: Desired, provider: str, clients: Clients, ret
                 f"the name {desired.bucket} is taken by another account (HeadBucket 403), or the deploy identity "
                 "may not read it: creating or importing it would fail",
             ))
-        if desired.role is not None:
-            findings += _role(desired, clients, call)
     else:
         result = scan_one(index, desired, provider, clients, retry)
         findings += _unreadable(result)
@@ -191,24 +191,26 @@ def _findings(index: int, desired: Desired, provider: str, clients: Clients, ret
         if result is None:
             result = scan_one(index, desired, provider, clients, retry)
             findings += _unreadable(result)
-        # the role is new (its name was checked above); everything else is on the adopted bucket
+        # the role is new (its name is checked below); everything else is on the adopted bucket
         findings += [_overwrite(d) for d in result.differences if not d.path.startswith("role")]
         if isinstance(desired, S3Desired):
             findings += _adopted_s3(desired, clients.s3(desired), call)
-    return findings
+    if isinstance(desired, S3Desired) and desired.role is not None:
+        findings += _role(desired, clients, call)
 
 
 def check_one(index: int, desired: Desired, provider: str, clients: Clients, retry: RetryPolicy) -> Checked:
     """Every finding for one integration; a failed read is a finding, never an exception."""
+    findings: list[Finding] = []
     try:
-        findings = _findings(index, desired, provider, clients, retry)
+        _find(findings, index, desired, provider, clients, retry)
     except CallFailed as failed:
         hint = " (the deploy identity lacks a read permission)" if failed.failure.reason == "access_denied" else ""
-        findings = [Finding(
+        findings.append(Finding(
             "unreadable", "integration", f"could not read: {failed.failure.reason}: {failed.failure.detail}{hint}"
-        )]
+        ))
     except Exception as error:  # one integration's surprise must not stop the others
-        findings = [Finding("unreadable", "integration", f"could not read: {type(error).__name__}: {error}")]
+        findings.append(Finding("unreadable", "integration", f"could not read: {type(error).__name__}: {error}"))
     return Checked(desired.integration, provider, desired.adopt, findings)
 
 
