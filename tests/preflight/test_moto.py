@@ -213,7 +213,7 @@ def test_a_denied_read_keeps_what_was_found_and_names_the_permission(
     loaded = write(tmp_path, aws(unique("v"), bucket))
 
     class NoIam:
-        def get_role(self, RoleName: str) -> None:  # noqa: N803  (boto3's spelling)
+        def get_role(self, RoleName: str) -> None:
             raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized to iam:GetRole"},
                                "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetRole")
 
