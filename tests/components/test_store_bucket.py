@@ -94,3 +94,33 @@ def test_the_pickled_provider_loads_where_pulumi_runs_it(tmp_path: Path) -> None
         timeout=60, check=False,
     )
     assert "No module named 'components" in elsewhere.stderr  # why the working directory matters
+
+
+def test_the_stand_in_for_obs_skips_sse_kms_so_uploads_work(seaweedfs_https: SeaweedFSHandle) -> None:
+    # OBS buckets get SSE-KMS (aws:kms); SeaweedFS has no KMS, and with it as the default every PutObject
+    # fails (InternalError), so applying to a stand-in leaves it out and says so. (HTTPS: the TLS-only deny.)
+    from tether.apply import apply_spec
+    from tether.drift import Clients, load_settings
+    from tether.spec import parse_spec
+
+    bucket = f"obs-{uuid.uuid4().hex[:10]}"
+    spec = parse_spec(f"""\
+version: 1
+organization: {{name: acme, members: [ann@acme.ai]}}
+platform: {{origins: ["https://app.example.com"]}}
+integrations:
+  - {{name: survey, provider: otc, region: eu-de, bucket: {{name: {bucket}}}, creator: ann@acme.ai, direct_access: true}}
+""", "test.yaml").spec
+    env = {
+        "TETHER_ENDPOINT_OTC": seaweedfs_https.endpoint_url, "AWS_CA_BUNDLE": str(seaweedfs_https.ca_bundle),
+        "AWS_ACCESS_KEY_ID": seaweedfs_https.access_key, "AWS_SECRET_ACCESS_KEY": seaweedfs_https.secret_key,
+    }
+    clients = Clients(load_settings(environ=env), timeout=5)
+    [applied] = apply_spec(spec, clients)
+    assert "SSE-KMS" in applied.note
+    s3 = boto3.client(
+        "s3", endpoint_url=seaweedfs_https.endpoint_url, region_name=seaweedfs_https.region,
+        aws_access_key_id=seaweedfs_https.access_key, aws_secret_access_key=seaweedfs_https.secret_key,
+        verify=str(seaweedfs_https.ca_bundle),
+    )
+    s3.put_object(Bucket=bucket, Key="a.txt", Body=b"hi")
