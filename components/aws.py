@@ -7,7 +7,7 @@ import json
 import pulumi
 import pulumi_aws as aws
 
-from components.s3 import bucket_children
+from components.s3 import aws_bucket, bucket_children
 from tether.desired import S3Desired
 
 TYPE = "tether:storage:AwsIntegration"
@@ -25,7 +25,8 @@ class AwsIntegration(pulumi.ComponentResource):
     def __init__(self, desired: S3Desired, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TYPE, desired.integration, None, opts)
         name = desired.integration
-        bucket = bucket_children(self, desired, region=desired.region)
+        bucket = aws_bucket(self, desired)
+        bucket_children(self, desired, bucket, bucket.bucket, region=desired.region)
         self.bucket = bucket.bucket
         self.role_arn = pulumi.Output.from_input(None)
         if desired.role is not None:

@@ -76,6 +76,15 @@ class AzureIntegration(pulumi.ComponentResource):
             minimum_tls_version=desired.minimum_tls_version,
             allow_blob_public_access=desired.allow_blob_public_access,
             allow_shared_key_access=desired.allow_shared_key_access,
+            sas_policy=storage.SasPolicyArgs(
+                sas_expiration_period=desired.sas_policy["sasExpirationPeriod"],
+                expiration_action=desired.sas_policy["expirationAction"],
+            )
+            if desired.sas_policy
+            else None,
+            key_policy=storage.KeyPolicyArgs(key_expiration_period_in_days=desired.key_policy["keyExpirationPeriodInDays"])
+            if desired.key_policy
+            else None,
             tags=desired.tags or None,
             opts=adopted(account_scope),
         )

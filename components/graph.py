@@ -40,6 +40,7 @@ class PlannedResource:
     dependencies: tuple[str, ...] = field(default=())
     aliases: tuple[str, ...] = field(default=())
     """URNs this resource was known by: its own aliases and those inherited from its parent's."""
+    ignore_changes: tuple[str, ...] = field(default=())
 
 
 class _RecordingMonitor(mocks.MockMonitor):
@@ -71,6 +72,7 @@ class _RecordingMonitor(mocks.MockMonitor):
                     retain_on_delete=bool(request.retainOnDelete),
                     dependencies=tuple(request.dependencies),
                     aliases=self._aliases(request, response.urn),
+                    ignore_changes=tuple(request.ignoreChanges),
                 )
             )
         return response

@@ -24,6 +24,8 @@ from tether.spec import load_spec
 from tether.spec.model import AnyIntegration, Spec
 
 SPEC_KEY = "spec"
+HMAC_OUTPUT = "hmacSecrets"
+"""Secret stack output ``{integration: secret}`` of GCS HMAC keys, for ``TETHER_GCS_HMAC_SECRET_<NAME>``."""
 CREDENTIALS_KEY = "storeCredentials"
 """Secret config ``{integration: {accessKey, secretKey}}`` for OTC and S3-compatible stores."""
 
@@ -50,8 +52,13 @@ class StackSettings:
         return self.store_credentials.apply(lambda creds: (creds or {}).get(integration, {}).get(field))
 
 
-def _provision_one(integration: AnyIntegration, spec: Spec, settings: StackSettings) -> pulumi.Output[dict[str, Any]]:
-    """The integration's component; returns its record, complete once the cloud has answered."""
+def _provision_one(
+    integration: AnyIntegration, spec: Spec, settings: StackSettings, hmac_secrets: dict[str, pulumi.Output[Any]]
+) -> pulumi.Output[dict[str, Any]]:
+    """The integration's component; returns its record, complete once the cloud has answered.
+
+    A GCS HMAC key's secret goes into ``hmac_secrets``, never into the record.
+    """
     desired = render(integration, spec)
     # A renamed integration keeps its resources: the old names become aliases, inherited by the children
     # named after it (tests/review/test_rename.py checks that `tether preview --base` replaces nothing).
@@ -62,6 +69,8 @@ def _provision_one(integration: AnyIntegration, spec: Spec, settings: StackSetti
     if isinstance(desired, GcsDesired):
         gcp = GcpIntegration(desired, opts=opts)
         service_account, hmac_access_id = gcp.service_account, gcp.hmac_access_id
+        if desired.hmac_key:
+            hmac_secrets[integration.name] = gcp.hmac_secret
     elif isinstance(desired, AzureDesired):
         if settings.azure_subscription is None:
             raise InputError(
@@ -82,9 +91,15 @@ def _provision_one(integration: AnyIntegration, spec: Spec, settings: StackSetti
     return record.apply(lambda known: build_record(integration, desired, **known).to_json())
 
 
-def provision(spec: Spec, settings: StackSettings) -> dict[str, pulumi.Output[dict[str, Any]]]:
-    """Instantiate every integration's component; return the records keyed by integration name."""
-    return {integration.name: _provision_one(integration, spec, settings) for integration in spec.integrations}
+def provision(
+    spec: Spec, settings: StackSettings, hmac_secrets: dict[str, pulumi.Output[Any]] | None = None
+) -> dict[str, pulumi.Output[dict[str, Any]]]:
+    """Instantiate every integration's component; return the records keyed by integration name.
+
+    HMAC key secrets are collected into ``hmac_secrets`` when given (the stack exports them as a secret).
+    """
+    secrets = {} if hmac_secrets is None else hmac_secrets
+    return {integration.name: _provision_one(integration, spec, settings, secrets) for integration in spec.integrations}
 
 
 def spec_path(root: Path) -> Path:
@@ -101,6 +116,9 @@ def main(root: Path) -> None:
     """
     try:
         loaded = load_spec(str(spec_path(root)))
-        pulumi.export(OUTPUT, provision(loaded.spec, StackSettings.from_config()))
+        hmac_secrets: dict[str, pulumi.Output[Any]] = {}
+        pulumi.export(OUTPUT, provision(loaded.spec, StackSettings.from_config(), hmac_secrets))
+        if hmac_secrets:  # read with `pulumi stack output hmacSecrets --show-secrets --json`
+            pulumi.export(HMAC_OUTPUT, pulumi.Output.secret(hmac_secrets))
     except TetherError as error:
         raise pulumi.RunError(str(error)) from None

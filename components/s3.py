@@ -31,41 +31,58 @@ _ACCESS_BLOCK = {
 _SSE = {"SSEAlgorithm": "sse_algorithm", "KMSMasterKeyID": "kms_master_key_id"}
 
 
-def bucket_options(
-    parent: pulumi.Resource, desired: S3Desired, provider: pulumi.ProviderResource | None
-) -> pulumi.ResourceOptions:
-    """Adopted buckets are imported (never recreated) and survive `pulumi destroy`."""
+def import_id(desired: S3Desired) -> str:
+    """``<bucket>@<region>``: pulumi-aws 7 imports from the provider's region unless the ID names another
+    (pulumi/pulumi-aws#5523 "new @<regionID> suffix", #5697; terraform-provider-aws "enhanced region
+    support"), and an adopted bucket may sit outside the stack's ``aws:region``."""
+    return f"{desired.bucket}@{desired.region}"
+
+
+def aws_bucket(parent: pulumi.Resource, desired: S3Desired) -> aws.s3.Bucket:
+    """The AWS bucket, created, or adopted: imported, kept on destroy, its live tags left as they are.
+
+    Import fails when the given inputs differ from the live bucket (pulumi/resource.py, ``import_``:
+    "inputs ... must align with the resource's current state"); the spec's tags would, so an adopted
+    bucket ignores tag changes and `tether preflight` says which tags differ.
+    """
     if desired.adopt:
-        return pulumi.ResourceOptions(
-            parent=parent, provider=provider, import_=desired.bucket, retain_on_delete=True
+        opts = pulumi.ResourceOptions(
+            parent=parent, import_=import_id(desired), retain_on_delete=True, ignore_changes=["tags"]
         )
-    return pulumi.ResourceOptions(parent=parent, provider=provider)
+    else:
+        opts = pulumi.ResourceOptions(parent=parent)
+    return aws.s3.Bucket(
+        f"{desired.integration}-bucket",
+        bucket=desired.bucket,
+        region=desired.region,
+        tags=desired.tags or None,
+        opts=opts,
+    )
 
 
 def bucket_children(
     parent: pulumi.Resource,
     desired: S3Desired,
+    bucket: pulumi.Resource,
+    bucket_name: pulumi.Input[str],
     *,
     provider: pulumi.ProviderResource | None = None,
     region: str | None = None,
-) -> aws.s3.Bucket:
-    """Create the bucket (or adopt it) and one child per concern the renderer declared.
+) -> None:
+    """One child per concern the renderer declared, on ``bucket_name`` once ``bucket`` exists.
 
     ``region`` is set on each resource for AWS (one provider, many regions); S3-compatible stores
-    take theirs from the explicit provider.
+    take theirs from the explicit provider. An adopted bucket's children are retained like the
+    bucket: destroying the integration must not strip the TLS deny or access block from a bucket
+    that stays.
     """
     name = desired.integration
-    child = pulumi.ResourceOptions(parent=parent, provider=provider)
-    bucket = aws.s3.Bucket(
-        f"{name}-bucket",
-        bucket=desired.bucket,
-        region=region,
-        tags=desired.tags or None,
-        opts=bucket_options(parent, desired, provider),
+    child = pulumi.ResourceOptions(
+        parent=parent, provider=provider, depends_on=[bucket], retain_on_delete=desired.adopt or None
     )
     aws.s3.BucketCorsConfiguration(
         f"{name}-cors",
-        bucket=bucket.id,
+        bucket=bucket_name,
         region=region,
         cors_rules=[
             aws.s3.BucketCorsConfigurationCorsRuleArgs(**rename(rule, _CORS, "S3 CORS rule"))
@@ -73,12 +90,12 @@ def bucket_children(
         ],
         opts=child,
     )
-    waits_for: list[pulumi.Resource] = []
+    waits_for: list[pulumi.Resource] = [bucket]
     if desired.public_access_block is not None:
         waits_for.append(
             aws.s3.BucketPublicAccessBlock(
                 f"{name}-public-access-block",
-                bucket=bucket.id,
+                bucket=bucket_name,
                 region=region,
                 **rename(desired.public_access_block, _ACCESS_BLOCK, "S3 public access block"),
                 opts=child,
@@ -87,7 +104,7 @@ def bucket_children(
     if desired.ownership is not None:
         aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
-            bucket=bucket.id,
+            bucket=bucket_name,
             region=region,
             rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership=desired.ownership),
             opts=child,
@@ -98,7 +115,7 @@ def bucket_children(
         )
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
-            bucket=bucket.id,
+            bucket=bucket_name,
             region=region,
             rules=[aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(apply_server_side_encryption_by_default=default)],
             opts=child,
@@ -106,9 +123,8 @@ def bucket_children(
     # S3 rejects a policy written while the access block is changing ("conflicting conditional operation").
     aws.s3.BucketPolicy(
         f"{name}-policy",
-        bucket=bucket.id,
+        bucket=bucket_name,
         region=region,
         policy=json.dumps(desired.policy),
         opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(depends_on=waits_for)),
     )
-    return bucket

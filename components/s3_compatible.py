@@ -1,11 +1,10 @@
 """OTC OBS and other S3-compatible stores: the S3 bucket children through a provider aimed at the store.
 
 Hazards of the AWS provider against non-AWS stores (see the project's Pulumi notes) shape this:
-the renderer gives no tags and the provider sets no default tags (tags go through the S3 Control
-API these stores lack), requests are path-style where the store wants it, and every AWS-only
-start-up check (credentials via STS, account id, region list, EC2 metadata) is skipped.
-Not yet proven against a real store (no Pulumi CLI here): pulumi-aws 7 may call the S3 Control
-tagging API on bucket create/read even without tags (hashicorp/terraform-provider-aws#46202).
+pulumi-aws 7's bucket resource reads tags through S3 Control, which these stores lack, so the bucket
+itself is a ``StoreBucket`` (plain S3 calls; see components/store_bucket.py) and the renderer gives
+no tags; requests are path-style where the store wants it, and every AWS-only start-up check
+(credentials via STS, account id, region list, EC2 metadata) is skipped.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.s3 import bucket_children
+from components.store_bucket import StoreBucket
 from tether.desired import S3Desired
 
 TYPE = "tether:storage:S3CompatibleIntegration"
@@ -53,7 +53,18 @@ class S3CompatibleIntegration(pulumi.ComponentResource):
             secret_key=secret,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        bucket = bucket_children(self, desired, provider=provider)
+        bucket = StoreBucket(
+            f"{desired.integration}-bucket",
+            bucket=desired.bucket,
+            endpoint=desired.endpoint,
+            region=desired.region,
+            path_style=desired.path_style,
+            adopt=desired.adopt,
+            access_key=access_key,
+            secret_key=secret,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=desired.adopt or None),
+        )
+        bucket_children(self, desired, bucket, bucket.bucket, provider=provider)
         self.bucket = bucket.bucket
         self.endpoint = pulumi.Output.from_input(desired.endpoint)
         self.register_outputs({"bucket": self.bucket, "endpoint": self.endpoint})

@@ -62,6 +62,8 @@ def _iam_member(inputs: Inputs) -> str:
 
 _SUMMARIES: dict[str, Callable[[Inputs], str]] = {
     "aws:s3/bucket:Bucket": lambda i: f"{i.get('bucket')} {i.get('region') or ''}".strip(),
+    "pulumi-python:dynamic/tether:StoreBucket": lambda i: f"{i.get('bucket')} "
+    + ("(adopt: must exist, kept on destroy)" if i.get("adopt") else "(create with the S3 API, no S3 Control)"),
     "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration": lambda i: _cors(
         i.get("corsRules", []), "allowedOrigins", "allowedMethods"
     ),
@@ -97,6 +99,8 @@ _SUMMARIES: dict[str, Callable[[Inputs], str]] = {
 def summarize(resource: PlannedResource) -> str:
     """The reviewer's line for ``resource``, with ``(import ID)`` for adopted resources."""
     line = _SUMMARIES.get(resource.type, lambda _: "")(resource.inputs)
+    if "tags" in resource.ignore_changes:
+        line = f"{line} (live tags kept)"
     if resource.import_id:
         line = f"{line} (import {resource.import_id})".strip()
     return line

@@ -39,7 +39,7 @@ def _spec_keys(spec: Spec) -> Iterator[tuple[Key, str]]:
         else:
             yield ("s3", integration.bucket.name), name
             if isinstance(integration, AwsIntegration):
-                yield ("role", role_name(integration.first_name)), name
+                yield ("role", role_name(integration)), name
 
 
 def _resource_keys(resource: Resource) -> Iterator[Key]:

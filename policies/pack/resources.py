@@ -35,7 +35,7 @@ S3_ENCRYPTION = ("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSid
 S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 S3_OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 S3_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "pulumi-python:dynamic/tether:StoreBucket")
 IAM_ROLE = "aws:iam/role:Role"
 IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 IAM_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
@@ -231,7 +231,7 @@ def _s3_desired(integration: AnyIntegration, found: Contribution) -> S3Desired:
     role = None
     if {"role.trust_policy", "role.permissions_policy", "role.managed_policies"} & set(found):
         role = RoleDesired(
-            name=found.get("role.name") or role_name(integration.first_name),
+            name=found.get("role.name") or role_name(integration),
             path=ROLE_PATH,
             trust_policy={"Version": VERSION, "Statement": found.get("role.trust_policy", [])},
             permissions_policy={"Version": VERSION, "Statement": found.get("role.permissions_policy", [])},

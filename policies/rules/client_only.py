@@ -16,8 +16,8 @@ from ipaddress import ip_network
 from policies import iam
 from policies.rule import Rule, Subject, Violation
 from tether.desired import S3Desired
-from tether.desired.s3 import ROLE_PATH, bucket_arn, object_arns, role_name
-from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration
+from tether.desired.s3 import ROLE_PATH, bucket_arn, object_arns, obs_principal, role_name
+from tether.spec.model import AwsIntegration, AzureIntegration, GcpIntegration, S3CompatibleIntegration
 
 PRINCIPAL_ARN = "aws:PrincipalArn"
 
@@ -33,14 +33,15 @@ def _platform_reads(subject: Subject) -> bool:
 def _aims_at_platform(statement: iam.Statement, subject: Subject) -> bool:
     integration = subject.integration
     who = iam.principals(statement)
-    role = role_name(integration.first_name)
+    role = role_name(integration)
     if "*" in who:
         narrowed = [*iam.conditions(statement, "ArnLike", PRINCIPAL_ARN),
                     *iam.conditions(statement, "ArnEquals", PRINCIPAL_ARN)]
         return not narrowed or any(arn.endswith(f":role{ROLE_PATH}{role}") for arn in narrowed)
     if isinstance(integration, AwsIntegration):
         return any(arn.endswith(f"/{role}") for arn in who)
-    return getattr(integration, "principal", None) in who
+    principal = getattr(integration, "principal", None)
+    return principal is not None and (principal in who or obs_principal(principal) in who)
 
 
 def _covers_objects(statement: iam.Statement, state: S3Desired, prefixes: list[str]) -> bool:
@@ -108,6 +109,11 @@ def check_no_equivalent(subject: Subject) -> Iterator[Violation]:
     elif isinstance(integration, AzureIntegration):
         why = ("Azure storage network rules are an allow-list and cannot shut out only the platform's servers "
                "while letting every annotator's browser in, so only the runtime keeps them from reading")
+    elif isinstance(integration, S3CompatibleIntegration) and integration.principal:
+        # MinIO evaluates bucket policies for anonymous requests only (minio/minio#9530, #14413)
+        why = ("some S3-compatible stores ignore named principals in bucket policies (MinIO does), so there the "
+               "deny on the platform's principal does nothing and only the runtime keeps its servers from reading; "
+               "SeaweedFS and Ceph RGW honour it")
     else:
         return
     yield Violation((*subject.at, "strict_client_only"), why)
@@ -128,8 +134,8 @@ GUARD = Rule(
 NO_EQUIVALENT = Rule(
     id="TTH031",
     name="client-only-runtime-only",
-    description="On GCS and Azure nothing in the bucket stops the platform's servers: client-only rests on the "
-    "runtime.",
+    description="On GCS, Azure and stores that ignore policy principals (MinIO) nothing in the bucket stops the "
+    "platform's servers: client-only rests on the runtime.",
     severity="advisory",
     fix="Accept it (and waive with that reason), or use Direct Access so the platform holds no grant at all.",
     security=3.0,

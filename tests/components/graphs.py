@@ -84,6 +84,7 @@ COMPONENT = {
     "s3": "tether:storage:S3CompatibleIntegration",
 }
 BUCKET = "aws:s3/bucket:Bucket"
+STORE_BUCKET = "pulumi-python:dynamic/tether:StoreBucket"
 CORS = "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration"
 ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"

@@ -92,13 +92,13 @@ def test_role_trusts_the_platform_account_with_the_external_id(dev_graph: Graph)
         "Action": "sts:AssumeRole",
         "Condition": {"StringEquals": {"sts:ExternalId": "acme-vision-7d41c0"}},
     }
-    assert (role.inputs["name"], role.inputs["path"]) == ("tether-traffic-video", "/tether/")
+    assert (role.inputs["name"], role.inputs["path"]) == ("tether-traffic-video-acme-vision-dev-traffic-video", "/tether/")
     assert role.inputs["maxSessionDuration"] == 12 * 3600
 
 
 def test_role_permissions_are_limited_to_the_prefixes(dev_graph: Graph) -> None:
     read = dev_graph.one("traffic-video", ROLE_POLICY)
-    assert read.inputs["role"] == "tether-traffic-video"
+    assert read.inputs["role"] == "tether-traffic-video-acme-vision-dev-traffic-video"
     granted = document(read)["Statement"]
     assert {action for s in granted for action in s["Action"]} == {"s3:GetObject", "s3:ListBucket"}
     assert all(s["Effect"] == "Allow" for s in granted)
@@ -141,12 +141,46 @@ def test_without_client_only_nothing_is_denied_to_the_platform(dev_graph: Graph)
     assert set(statements(dev_graph.one("traffic-video", POLICY))) == {"DenyInsecureTransport"}
 
 
-def test_adopted_bucket_is_imported_and_retained(dev_graph: Graph) -> None:
+def test_adopted_bucket_is_imported_from_its_own_region_and_retained(dev_graph: Graph) -> None:
+    # pulumi-aws 7 imports from the provider's region unless the ID ends in @<region>
+    # (pulumi/pulumi-aws#5523, #5697); medical-scans is in eu-central-1, the dev stack in eu-west-2.
     adopted = dev_graph.one("medical-scans", BUCKET)
-    assert (adopted.import_id, adopted.retain_on_delete) == ("acme-vision-dev-medical-scans", True)
+    assert (adopted.import_id, adopted.retain_on_delete) == ("acme-vision-dev-medical-scans@eu-central-1", True)
+    assert adopted.inputs["region"] == "eu-central-1"
     created = dev_graph.one("traffic-video", BUCKET)
     assert (created.import_id, created.retain_on_delete) == (None, False)
     assert created.inputs == {"bucket": "acme-vision-dev-traffic-video", "region": "eu-west-2", "tags": {"cost-center": "vision-rnd"}}
+
+
+def test_adoption_does_not_fail_on_tags_the_live_bucket_lacks(dev_graph: Graph) -> None:
+    # Import fails when inputs differ from the live resource (pulumi/resource.py, ResourceOptions.import_:
+    # "inputs ... must align with the resource's current state"); the spec's tags would.
+    assert dev_graph.one("medical-scans", BUCKET).ignore_changes == ("tags",)
+    assert dev_graph.one("traffic-video", BUCKET).ignore_changes == ()
+
+
+def test_children_of_an_adopted_bucket_are_retained_with_it(dev_graph: Graph) -> None:
+    # Deleting them on destroy would strip the TLS deny and access block from a bucket that stays.
+    children = [r for r in dev_graph.of("medical-scans") if r.type in (CORS, ACCESS_BLOCK, OWNERSHIP, SSE, POLICY)]
+    assert len(children) == 5 and all(r.retain_on_delete for r in children)
+    created = [r for r in dev_graph.of("traffic-video") if r.type in (CORS, ACCESS_BLOCK, OWNERSHIP, SSE, POLICY)]
+    assert not any(r.retain_on_delete for r in created)
+
+
+def test_role_names_differ_between_stacks_and_fit_iam(dev_graph: Graph, prod_graph: Graph) -> None:
+    # IAM role names are unique per account and 1-64 characters (IAM API reference, CreateRole RoleName);
+    # dev and prod both have traffic-video and may share one account.
+    dev_role = dev_graph.one("traffic-video", ROLE).inputs["name"]
+    prod_role = prod_graph.one("traffic-video", ROLE).inputs["name"]
+    assert dev_role != prod_role
+    integrations = "".join(
+        f"  - {{name: {name}, provider: aws, region: eu-west-1, bucket: {{name: {bucket}}}, "
+        "external_id: acme-a-1, creator: ann@acme.ai}\n"
+        for name, bucket in (("v" * 63, "b" * 63), ("v" * 62 + "x", "b" * 62 + "c"))
+    )
+    long = spec_with(integrations)
+    names = [r.inputs["name"] for r in Graph(build_graph(long)).resources if r.type == ROLE]
+    assert len(set(names)) == 2 and all(len(n) <= 64 for n in names)
 
 
 def test_children_of_an_adopted_bucket_are_not_imported(dev_graph: Graph) -> None:

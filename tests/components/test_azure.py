@@ -125,3 +125,16 @@ def test_adopted_account_and_container_are_imported_by_arm_id() -> None:
 def test_azure_needs_the_subscription_in_config() -> None:
     with pytest.raises(InputError, match="azure-native:subscriptionId"):
         build_graph(spec_with(AZURE), stack_settings=StackSettings())
+
+
+def test_sas_rotation_is_enforced_by_the_accounts_expiration_policies(dev_graph: Graph, prod_graph: Graph) -> None:
+    # ARM StorageAccount sasPolicy (sasExpirationPeriod "DD.HH:MM:SS", expirationAction Log|Block) and
+    # keyPolicy (keyExpirationPeriodInDays): pulumi_azure_native/storage/_inputs.py SasPolicyArgs/KeyPolicyArgs;
+    # "Configure an expiration policy for shared access signatures" (learn.microsoft.com, azure-docs
+    # articles/storage/common/sas-expiration-policy.md): it bounds service and account SAS.
+    dev_account = dev_graph.one("call-audio", ACCOUNT).inputs  # user-delegation, rotation 7d
+    assert dev_account["sasPolicy"] == {"sasExpirationPeriod": "7.00:00:00", "expirationAction": "Block"}
+    assert "keyPolicy" not in dev_account  # no account key signs in user-delegation mode
+    prod_account = prod_graph.one("call-audio", ACCOUNT).inputs  # account-key mode, rotation 7d
+    assert prod_account["sasPolicy"] == {"sasExpirationPeriod": "7.00:00:00", "expirationAction": "Block"}
+    assert prod_account["keyPolicy"] == {"keyExpirationPeriodInDays": 7}

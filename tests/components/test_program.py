@@ -13,7 +13,7 @@ import yaml
 from pulumi.runtime import settings
 
 from components.mocks import PREVIEW_ACCOUNT, PREVIEW_SUBSCRIPTION, CloudMocks
-from components.program import StackSettings, provision
+from components.program import HMAC_OUTPUT, StackSettings, provision
 from tether.records import OUTPUT, IntegrationRecord, load_records
 from tether.spec.model import Spec
 
@@ -86,7 +86,7 @@ def test_records_carry_what_the_runtime_needs(dev: Spec) -> None:
         "region": "eu-west-2",
         "endpoint": None,
         "path_style": False,
-        "role_arn": f"arn:aws:iam::{PREVIEW_ACCOUNT}:role/tether/tether-traffic-video",
+        "role_arn": f"arn:aws:iam::{PREVIEW_ACCOUNT}:role/tether/tether-traffic-video-acme-vision-dev-traffic-video",
         "service_account": None,
         "hmac_access_id": None,
         "account": None,
@@ -122,10 +122,35 @@ def test_records_never_carry_a_secret(dev: Spec) -> None:
     assert hmac_secret not in text and "secret" not in records["retail-images"]
 
 
+def test_hmac_secret_is_exported_as_a_secret_output_for_signing() -> None:
+    # The key's secret exists only at creation (gcp.storage.HmacKey ``secret`` output); without an export
+    # the key is unusable unless someone digs in state. Signing reads TETHER_GCS_HMAC_SECRET_<NAME>.
+    _mock("dev", SUBSCRIPTION)
+    seen: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[None]:
+        runpy.run_path(str(ROOT / "__main__.py"), run_name="__main__")
+        exported = settings.get_root_resource().outputs  # type: ignore[union-attr]
+        secrets = exported[HMAC_OUTPUT]
+
+        async def inspect() -> None:
+            seen["secret"] = await secrets.is_secret()
+            seen["value"] = await secrets.future()
+
+        return pulumi.Output.from_input(inspect())  # type: ignore[arg-type]
+
+    program()
+    expected = CloudMocks().new_resource(
+        pulumi.runtime.MockResourceArgs("gcp:storage/hmacKey:HmacKey", "retail-images-hmac", {})
+    )[1]["secret"]
+    assert seen == {"secret": True, "value": {"retail-images": expected}}
+
+
 def test_direct_access_record_has_no_role(prod: Spec) -> None:
     records = resolved_records(prod, StackSettings(azure_subscription=PREVIEW_SUBSCRIPTION))
     assert records["patient-ultrasound"]["role_arn"] is None
-    assert records["traffic-video"]["role_arn"].endswith(":role/tether/tether-traffic-video")
+    assert records["traffic-video"]["role_arn"].endswith(":role/tether/tether-traffic-video-acme-vision-prod-traffic-video")
 
 
 def test_exported_records_load_back_as_typed_records(dev: Spec, tmp_path: Path) -> None:

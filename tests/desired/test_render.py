@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -74,10 +75,10 @@ def test_aws_client_only_denies_platform_server_networks(dev: Spec) -> None:
     state = desired(dev, "medical-scans")
     assert isinstance(state, S3Desired) and state.role is not None
     assert state.adopt is True
-    assert sids(state.policy) == ["DenyInsecureTransport", "DenyPlatformServerReads"]
+    assert sids(state.policy) == ["DenyInsecureTransport", "DenyPlatformServerReads", "DenyPlatformVpcEndpointReads"]
     deny = state.policy["Statement"][1]
     assert deny["Condition"]["IpAddress"] == {"aws:SourceIp": ["203.0.113.0/24", "198.51.100.16/28"]}
-    assert deny["Condition"]["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/tether/tether-medical-scans"}
+    assert deny["Condition"]["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/tether/tether-medical-scans-acme-vision-dev-medical-scans"}
     assert state.role.max_session_seconds == 3600 * 2
 
 
@@ -128,3 +129,43 @@ def test_azure(dev: Spec) -> None:
     assert state.allow_shared_key_access is False, "user-delegation SAS needs no account key"
     assert [a["role"] for a in state.role_assignments] == ["Storage Blob Data Reader", "Storage Blob Delegator"]
     assert state.sas_rotation_seconds == 7 * 86400
+
+
+def test_aws_client_only_also_denies_reads_through_a_vpc_endpoint(dev: Spec) -> None:
+    # IAM condition-key reference: aws:SourceIp is absent for requests through a VPC endpoint, so the
+    # IpAddress deny does not apply there; aws:SourceVpce is present exactly then.
+    state = desired(dev, "medical-scans")
+    assert isinstance(state, S3Desired) and state.role is not None
+    [vpce] = [s for s in state.policy["Statement"] if s["Sid"] == "DenyPlatformVpcEndpointReads"]
+    assert (vpce["Effect"], vpce["Principal"], vpce["Action"]) == ("Deny", "*", ["s3:GetObject"])
+    assert vpce["Condition"] == {
+        "Null": {"aws:SourceVpce": "false"},
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/tether/{state.role.name}"},
+    }
+
+
+def test_ipv6_egress_cidrs_reach_the_deny(dev: Spec) -> None:
+    spec = dev.model_copy(deep=True)
+    spec.platform.egress_cidrs = [*spec.platform.egress_cidrs, ip_network("2001:db8:10::/48")]
+    state = desired(spec, "medical-scans")
+    assert isinstance(state, S3Desired)
+    [deny] = [s for s in state.policy["Statement"] if s["Sid"] == "DenyPlatformServerReads"]
+    assert "2001:db8:10::/48" in deny["Condition"]["IpAddress"]["aws:SourceIp"]
+
+
+def test_otc_names_its_principal_the_way_obs_s3_api_does_and_encrypts_with_sse_kms() -> None:
+    # tether writes OBS policies through its S3 API, where principals are {"AWS": [ARN]} with the domain id
+    # as account (OTC "S3 API: PUT Bucket policy": arn:aws:iam::<domain-id>:root); {"ID": ["domain/..."]}
+    # is the OBS API's form (OBS "Bucket Policy Parameters"). OBS default encryption is SSE-KMS only, spelled `aws:kms`
+    # in its S3 API (OTC "S3 API: PUT Bucket Encryption"; `kms` in the OBS API), never AES256, and aws:kms
+    # is a value pulumi-aws sends (AES256, aws:kms, aws:kms:dsse: pulumi_aws/s3/_inputs.py).
+    spec = load_spec(str(ROOT / "stacks/dev/integrations.yaml")).spec
+    survey = spec.integration("drone-survey").model_copy(update={"direct_access": False})
+    spec.integrations = [survey]
+    state = render(survey, spec)
+    assert isinstance(state, S3Desired)
+    principal = {"AWS": ["arn:aws:iam::0a1b2c3d4e5f:user/9f8e7d6c5b4a"]}
+    by_sid = {s["Sid"]: s for s in state.policy["Statement"]}
+    assert by_sid["PlatformReadObjects"]["Principal"] == principal
+    assert by_sid["DenyPlatformServerReads"]["Principal"] == principal
+    assert state.encryption == {"SSEAlgorithm": "aws:kms"}

@@ -46,7 +46,9 @@ def bucket(loaded: LoadedSpec) -> str:
 
 
 def role(loaded: LoadedSpec) -> str:
-    return f"tether-{loaded.spec.integrations[0].name}"
+    from tether.desired.s3 import role_name
+
+    return role_name(loaded.spec.integrations[0])
 
 
 def s3(clients: Clients, loaded: LoadedSpec) -> Any:

@@ -102,13 +102,13 @@ CASES = [
     pytest.param(Case(Planned(r.S3_POLICY, "videos-policy", {"bucket": "acme-videos", "policy": document()}, VIDEOS),
                       frozenset({"TTH002"}), tampered("videos", statements(drop="DenyInsecureTransport"))),
                  id="no-tls-deny"),
-    pytest.param(Case(Planned(r.IAM_ROLE, "videos-role", {"name": "tether-videos", "path": "/tether/",
+    pytest.param(Case(Planned(r.IAM_ROLE, "videos-role", {"name": "tether-videos-acme-videos", "path": "/tether/",
                                                           "assumeRolePolicy": document({"Effect": "Allow", "Principal": PLATFORM,
                                                                                         "Action": "sts:AssumeRole"})}),
                       frozenset({"TTH040"}),
                       tampered("videos", role(trust=[{"Effect": "Allow", "Principal": PLATFORM, "Action": "sts:AssumeRole"}]))),
                  id="trust-without-external-id"),
-    pytest.param(Case(Planned(r.IAM_ROLE_POLICY, "videos-read", {"role": "tether-videos", "policy": document(
+    pytest.param(Case(Planned(r.IAM_ROLE_POLICY, "videos-read", {"role": "tether-videos-acme-videos", "policy": document(
         {**READ_VIDEOS, "Action": ["s3:*"], "Resource": "*"})}), frozenset({"TTH041"}),
         tampered("videos", role(grants=[{**READ_VIDEOS, "Action": ["s3:*"], "Resource": "*"}]))),
         id="wildcard-grant"),

@@ -188,15 +188,15 @@ FAILING = [
          "the external ID is also videos's, so the platform cannot tell their roles apart"),
     # TTH041 read only on declared prefixes
     Case("TTH041", BASE, "videos", "prefixes: [videos/]",
-         "role tether-videos statement 'PlatformReadObjects' grants s3:*: a wildcard grants writes and deletes too",
+         "role tether-videos-acme-videos statement 'PlatformReadObjects' grants s3:*: a wildcard grants writes and deletes too",
          tampered("videos", role(grants=[{**READ_VIDEOS, "Action": ["s3:*"]}])),
-         also=("role tether-videos statement 'PlatformReadObjects' lists keys outside the declared prefixes "
+         also=("role tether-videos-acme-videos statement 'PlatformReadObjects' lists keys outside the declared prefixes "
                "(s3:prefix: any)",)),
     Case("TTH041", BASE, "videos", "prefixes: [videos/]",
-         "role tether-videos statement 'PlatformReadObjects' applies to every resource (*)",
+         "role tether-videos-acme-videos statement 'PlatformReadObjects' applies to every resource (*)",
          tampered("videos", role(grants=[{**READ_VIDEOS, "Resource": "*"}]))),
     Case("TTH041", BASE, "videos", "prefixes: [videos/]",
-         "role tether-videos statement 'PlatformReadObjects' reaches arn:aws:s3:::acme-videos/*, outside the declared "
+         "role tether-videos-acme-videos statement 'PlatformReadObjects' reaches arn:aws:s3:::acme-videos/*, outside the declared "
          "prefixes", tampered("videos", role(grants=[{**READ_VIDEOS, "Resource": ["arn:aws:s3:::acme-videos/*"]}]))),
     Case("TTH041", BASE, "drones", "bucket: {name: acme-drones}",
          "bucket policy statement 'Upload' grants s3:PutObject, which is not read",

@@ -42,14 +42,15 @@ def test_dev_stack_json_lists_every_resource_under_its_component(capsys: pytest.
     urns = {r["urn"] for r in resources}
     assert all(r["parent"] in urns for r in resources if r["parent"] is not None)
     assert Counter(r["type"] for r in resources) == Counter(document["summary"]["by_type"])
-    assert document["summary"]["by_type"]["aws:s3/bucket:Bucket"] == 4
+    assert document["summary"]["by_type"]["aws:s3/bucket:Bucket"] == 2
+    assert document["summary"]["by_type"]["pulumi-python:dynamic/tether:StoreBucket"] == 2  # no S3 Control on stores
     assert document["summary"]["by_type"]["aws:iam/role:Role"] == 2
 
 
 def test_dev_stack_json_shows_imports_and_inputs_but_no_secret(capsys: pytest.CaptureFixture[str]) -> None:
     resources = {r["name"]: r for r in preview_json(capsys, DEV)["resources"]}
     adopted = resources["medical-scans-bucket"]
-    assert (adopted["import_id"], adopted["retain_on_delete"]) == ("acme-vision-dev-medical-scans", True)
+    assert (adopted["import_id"], adopted["retain_on_delete"]) == ("acme-vision-dev-medical-scans@eu-central-1", True)
     cors = resources["traffic-video-cors"]["inputs"]["corsRules"]
     assert cors[0]["allowedOrigins"] == ["https://app.annotate.example.com"]
     assert resources["lab-archive-cors"]["inputs"]["corsRules"][0]["allowedMethods"] == ["GET", "HEAD", "PUT"]
@@ -76,7 +77,7 @@ def test_table_names_each_resource_with_its_parent_and_key_inputs(capsys: pytest
     [policy] = [line for line in lines if " medical-scans-policy " in line]
     assert "DenyInsecureTransport Deny s3:*; DenyPlatformServerReads Deny s3:GetObject" in policy
     [bucket] = [line for line in lines if " medical-scans-bucket " in line]
-    assert "(import acme-vision-dev-medical-scans)" in bucket and " medical-scans " in bucket
+    assert "(import acme-vision-dev-medical-scans@eu-central-1)" in bucket and " medical-scans " in bucket
     assert out.rstrip().endswith("41 resources for " + DEV + " (stack dev)")
 
 
@@ -124,7 +125,7 @@ def test_base_diff_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
         }
     ]
     assert changed["medical-scans-bucket"] == [
-        {"input": "(import id)", "before": "acme-vision-dev-medical-scans", "after": None}
+        {"input": "(import id)", "before": "acme-vision-dev-medical-scans@eu-central-1", "after": None}
     ]
 
 

@@ -32,6 +32,7 @@ COMMANDS = (
     "media",
     "drift",
     "doctor",
+    "preflight",
     "sign",
     "sandbox",
     "demo",

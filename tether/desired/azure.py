@@ -38,6 +38,33 @@ class AzureDesired:
     sas_mode: str
     sas_rotation_seconds: int
     role_assignments: list[Document]
+    sas_policy: Document | None = None
+    """ARM ``sasPolicy``: service and account SAS may not outlive the rotation period (Block, not Log)."""
+    key_policy: Document | None = None
+    """ARM ``keyPolicy``: account keys are due for rotation after the period (account-key mode only)."""
+
+
+def _period(seconds: int) -> str:
+    """ARM's ``sasExpirationPeriod`` format, ``D.HH:MM:SS``."""
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{days}.{hours:02}:{minutes:02}:{secs:02}"
+
+
+def _rotation_policies(integration: AzureIntegration) -> tuple[Document, Document | None]:
+    """What enforces ``sas.rotation`` on the account (ARM StorageAccount ``sasPolicy`` and ``keyPolicy``).
+
+    Azure's SAS expiration policy bounds the signed expiry of service and account SAS ("Configure an
+    expiration policy for shared access signatures", learn.microsoft.com); ``Block`` denies longer ones.
+    A user delegation SAS is bounded by its key's at most 7 days instead. The key expiration policy
+    (``keyExpirationPeriodInDays``) flags account keys older than the rotation period.
+    """
+    seconds = int(integration.sas.rotation.total_seconds())
+    sas = {"sasExpirationPeriod": _period(seconds), "expirationAction": "Block"}
+    if integration.sas.mode != "account-key":
+        return sas, None
+    return sas, {"keyExpirationPeriodInDays": max(1, -(-seconds // 86400))}
 
 
 def render_azure(integration: AzureIntegration, spec: Spec) -> AzureDesired:
@@ -52,6 +79,7 @@ def render_azure(integration: AzureIntegration, spec: Spec) -> AzureDesired:
             {"role": "Storage Blob Delegator", "role_id": BLOB_DELEGATOR, "scope": "account",
              "principal_id": principal},
         ]
+    sas_policy, key_policy = _rotation_policies(integration)
     rule = cors_rule(integration.cors)
     cors = {
         "allowedOrigins": list(rule.origins),
@@ -77,4 +105,6 @@ def render_azure(integration: AzureIntegration, spec: Spec) -> AzureDesired:
         sas_mode=integration.sas.mode,
         sas_rotation_seconds=int(integration.sas.rotation.total_seconds()),
         role_assignments=assignments,
+        sas_policy=sas_policy,
+        key_policy=key_policy,
     )

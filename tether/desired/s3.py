@@ -7,11 +7,13 @@ own server networks (R8): browsers can use the URLs the platform signs, its serv
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from tether.desired.cors import cors_rule
-from tether.spec.model import AwsIntegration, OtcIntegration, S3CompatibleIntegration, Spec
+from tether.spec.model import AnyIntegration, AwsIntegration, OtcIntegration, S3CompatibleIntegration, Spec
 
 Document = dict[str, Any]
 S3Integration = AwsIntegration | OtcIntegration | S3CompatibleIntegration
@@ -63,9 +65,22 @@ def object_arns(bucket: str, prefixes: list[str]) -> list[str]:
     return [f"{bucket_arn(bucket)}/{prefix}*" for prefix in prefixes] or [f"{bucket_arn(bucket)}/*"]
 
 
-def role_name(integration: str) -> str:
-    """The platform role's name: stable, so drift and the runtime can find it."""
-    return f"tether-{integration}"[:64]
+MAX_ROLE_NAME = 64
+"""IAM's limit on a role name (IAM API reference, CreateRole: RoleName, 1-64 characters)."""
+
+
+def role_name(integration: AnyIntegration) -> str:
+    """The platform role's name: stable (drift and the runtime find it) and unique per stack in an account.
+
+    Role names are unique per account, and two stacks (dev, prod) often deploy into one. The
+    integration's name alone collides between them; its bucket's name cannot, as S3 bucket names
+    are unique in their partition. Names over IAM's 64 characters keep a prefix and a digest.
+    """
+    name = f"tether-{integration.first_name}-{integration.bucket.name}"
+    if len(name) <= MAX_ROLE_NAME:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return f"{name[: MAX_ROLE_NAME - len(digest) - 1]}-{digest}"
 
 
 ROLE_PATH = "/tether/"
@@ -139,7 +154,7 @@ def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
     }
     session = int(integration.signed_url_expiry.total_seconds())
     return RoleDesired(
-        name=role_name(integration.first_name),
+        name=role_name(integration),
         path=ROLE_PATH,
         trust_policy=trust,
         permissions_policy=permissions,
@@ -147,26 +162,68 @@ def _role(integration: AwsIntegration, spec: Spec) -> RoleDesired:
     )
 
 
+_OBS_USER = re.compile(r"^domain/(?P<domain>[^:/]+):user/(?P<user>[^/]+)$")
+
+
+def obs_principal(principal: str) -> str:
+    """An OBS user as its S3 API names it: ``domain/<d>:user/<u>`` becomes ``arn:aws:iam::<d>:user/<u>``.
+
+    The spec takes the OBS console's form. tether writes the policy through OBS's S3 API (pulumi-aws,
+    PutBucketPolicy), where principals are ``{"AWS": [ARN]}`` with the domain id as the account (OTC "S3
+    API: PUT Bucket policy" sample ``arn:aws:iam::<domain-id>:root``); ``{"ID": ["domain/..."]}`` is the
+    OBS API's own form (OBS "Bucket Policy Parameters"), not the S3 API's.
+    """
+    match = _OBS_USER.match(principal)
+    return f"arn:aws:iam::{match['domain']}:user/{match['user']}" if match else principal
+
+
+def _principal(integration: S3Integration) -> Document | None:
+    """How the store's bucket policy names the platform's principal; None when the spec names none."""
+    if isinstance(integration, AwsIntegration) or not integration.principal:
+        return None
+    if isinstance(integration, OtcIntegration):
+        return {"Principal": {"AWS": [obs_principal(integration.principal)]}}
+    return {"Principal": {"AWS": [integration.principal]}}
+
+
+def _vpc_endpoint_deny(bucket: str, role: RoleDesired) -> Document:
+    """Deny the role's reads that arrive through a VPC endpoint, where ``aws:SourceIp`` is absent.
+
+    AWS IAM condition-key reference: aws:SourceIp is not in the request context of requests made
+    through a VPC endpoint; aws:SourceVpce is, and only then (so Null false means "via an endpoint").
+    """
+    return {
+        "Sid": "DenyPlatformVpcEndpointReads",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": ["s3:GetObject"],
+        "Resource": [f"{bucket_arn(bucket)}/*"],
+        "Condition": {
+            "Null": {"aws:SourceVpce": "false"},
+            "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role{ROLE_PATH}{role.name}"},
+        },
+    }
+
+
 def _policy(integration: S3Integration, spec: Spec, role: RoleDesired | None) -> Document:
-    """TLS only; the platform's read grant where the store has no IAM role; the client-only deny."""
+    """TLS only; the platform's read grant where the store has no IAM role; the client-only denies."""
     bucket = integration.bucket.name
     statements = [_tls_only(bucket)]
-    principal = None if isinstance(integration, AwsIntegration) else integration.principal
+    principal = _principal(integration)
     granted = not integration.direct_access
     if principal and granted:
-        statements += _read_statements(
-            bucket, integration.prefixes, integration.list_objects, {"Principal": {"AWS": [principal]}}
-        )
-    if integration.strict_client_only and granted and spec.platform.egress_cidrs:
-        if role is not None:
+        statements += _read_statements(bucket, integration.prefixes, integration.list_objects, principal)
+    if integration.strict_client_only and granted:
+        if role is not None and spec.platform.egress_cidrs:
             who = {
                 "principal": {"Principal": "*"},
                 "condition": {"ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role{ROLE_PATH}{role.name}"}},
             }
             statements.append(_client_only_deny(bucket, spec, who))
-        elif principal:
-            who = {"principal": {"Principal": {"AWS": [principal]}}, "condition": {}}
-            statements.append(_client_only_deny(bucket, spec, who))
+        elif principal and spec.platform.egress_cidrs:
+            statements.append(_client_only_deny(bucket, spec, {"principal": principal, "condition": {}}))
+        if role is not None:
+            statements.append(_vpc_endpoint_deny(bucket, role))
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -179,6 +236,20 @@ def _cors(integration: S3Integration) -> Document:
         cors["ExposeHeaders"] = list(rule.expose_headers)
     cors["MaxAgeSeconds"] = rule.max_age_seconds
     return cors
+
+
+def _encryption(integration: S3Integration) -> Document | None:
+    """Default encryption each store accepts through the S3 API that pulumi-aws speaks.
+
+    OBS takes only SSE-KMS: ``kms`` in its own API, ``aws:kms`` in its S3 API (OTC "S3 API: PUT Bucket
+    Encryption"; OBS API reference "Configuring Bucket Encryption"), and rejects AES256. pulumi-aws sends
+    one of AES256, aws:kms, aws:kms:dsse (pulumi_aws/s3/_inputs.py). Other stores vary: none is set.
+    """
+    if isinstance(integration, AwsIntegration):
+        return {"SSEAlgorithm": "AES256"}
+    if isinstance(integration, OtcIntegration):
+        return {"SSEAlgorithm": "aws:kms"}  # OBS's default KMS key, no key id
+    return None
 
 
 def render_s3(integration: S3Integration, spec: Spec) -> S3Desired:
@@ -197,7 +268,7 @@ def render_s3(integration: S3Integration, spec: Spec) -> S3Desired:
         cors_rules=[_cors(integration)],
         public_access_block=dict.fromkeys(_PUBLIC_ACCESS_BLOCK, True) if aws else None,
         ownership="BucketOwnerEnforced" if aws else None,
-        encryption=None if isinstance(integration, S3CompatibleIntegration) else {"SSEAlgorithm": "AES256"},
+        encryption=_encryption(integration),
         policy=_policy(integration, spec, role),
         role=role,
     )

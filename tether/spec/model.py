@@ -79,7 +79,23 @@ Origin = Annotated[
     StringConstraints(pattern=r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$"),
     BeforeValidator(_no_wildcard),
 ]
-Prefix = Annotated[StrictStr, StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*/$", max_length=1024)]
+_INTERPRETED = ("*", "?", '"', "\\", "${")
+"""Read as wildcards by IAM (``*``, ``?`` in ARNs and StringLike), as a policy variable (``${``), or as
+string syntax by the CEL of a GCS IAM condition (``"``, ``\\``): a prefix must mean only itself."""
+
+
+def _literal_prefix(value: str) -> str:
+    found = [token for token in _INTERPRETED if token in value]
+    if found:
+        raise ValueError(f"prefix {value!r} contains {', '.join(found)}, which IAM or CEL would interpret")
+    return value
+
+
+Prefix = Annotated[
+    StrictStr,
+    StringConstraints(pattern=r"^[^/\x00-\x1f][^\x00-\x1f]*/$", max_length=1024),
+    AfterValidator(_literal_prefix),
+]
 TagKey = Annotated[StrictStr, StringConstraints(pattern=r"^[A-Za-z0-9_.:/=+@-]{1,128}$")]
 Uuid = Annotated[
     StrictStr,
