@@ -193,7 +193,7 @@ def test_cli_exit_codes_and_formats(tmp_path: Path, env: dict[str, str], s3: Any
     assert "| " + name + " | collision | bucket |" in capsys.readouterr().out
     records = tmp_path / "records.json"
     records.write_text(json.dumps({"integrations": {}}), encoding="utf-8")
-    assert main(["preflight", taken.file, "--env-file", str(env_file), "--records", str(records)]) == 1
+    assert main(["preflight", taken.file, "--env-file", str(env_file), "--outputs", str(records)]) == 1
 
 
 def test_an_unreachable_cloud_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,12 +20,12 @@ overwrite   adoption would change a live setting: CORS, access block, ownership,
 unreadable  a read failed (access denied says which permission the deploy identity lacks).
 note        worth knowing, harmless (an adopted bucket keeps its live tags).
 
-Integrations in --records (`pulumi stack output --json` of the stack) are already managed by it and
+Integrations in --outputs (`pulumi stack output --json` of the stack) are already managed by it and
 skipped. Endpoints and credentials as for `tether drift` (TETHER_ENDPOINT_<PROVIDER>, --env-file).
 
 examples:
   tether preflight stacks/dev/integrations.yaml
-  pulumi stack output --json > records.json && tether preflight stacks/prod/integrations.yaml --records records.json
+  pulumi stack output --json > outputs.json && tether preflight stacks/prod/integrations.yaml --outputs outputs.json
 
 exit status: 0 clear, 1 something would collide or be overwritten, 2 bad input or usage, 3 something
 could not be read.
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--integration", action="append", default=[], metavar="NAME", help="check only this one (repeatable)"
     )
     parser.add_argument(
-        "--records", metavar="FILE", help="the stack's `pulumi stack output --json`: skip what it manages"
+        "--outputs", metavar="FILE", help="the stack's `pulumi stack output --json`: skip what it manages"
     )
     add_output(parser, ["text", "json", "markdown"])
     parser.add_argument("--env-file", metavar="FILE", help="KEY=VALUE lines with endpoints and credentials")
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(
             f"{args.spec}: no integration named {unknown[0]!r} (known: {', '.join(sorted(known)) or 'none'})"
         )
-    managed = set(load_records(args.records)) if args.records else set()
+    managed = set(load_records(args.outputs)) if args.outputs else set()
     clients = Clients(load_settings(args.env_file))
     document = report.build(args.spec, preflight(loaded.spec, clients, args.integration, managed))
     if args.output == "json":
