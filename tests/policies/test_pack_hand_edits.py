@@ -29,7 +29,9 @@ from .test_pack import VIDEOS, Case, document, loaded_from, tls_deny
 from .test_rules import PLATFORM, role
 
 S3_FULL = "arn:aws:iam::aws:policy/AmazonS3FullAccess"
-ROLE = {"name": "tether-videos", "path": "/tether/"}
+VIDEOS_ROLE = "tether-videos-acme-videos"
+"""The platform role of the videos integration: tether-<integration>-<bucket> (tether.desired.s3.role_name)."""
+ROLE = {"name": VIDEOS_ROLE, "path": "/tether/"}
 TRUST = {"Effect": "Allow", "Principal": PLATFORM, "Action": "sts:AssumeRole",
          "Condition": {"StringEquals": {"sts:ExternalId": "acme-videos-5f1c"}}}
 WEB_IDENTITY = {"Effect": "Allow", "Principal": {"Federated": "token.actions.githubusercontent.com"},
@@ -59,9 +61,9 @@ VPCE_READ = {"Sid": "FromOurEndpoint", "Effect": "Allow", "Principal": "*", "Act
              "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}}
 
 HAND_EDITS = [
-    pytest.param(Case(Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": "tether-videos", "policyArn": S3_FULL}),
+    pytest.param(Case(Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": VIDEOS_ROLE, "policyArn": S3_FULL}),
                       frozenset({"TTH041"}), tampered("videos", managed(S3_FULL))), id="role-policy-attachment"),
-    pytest.param(Case(Planned(r.IAM_POLICY_ATTACHMENT, "s3-full", {"policyArn": S3_FULL, "roles": ["tether-videos"]}),
+    pytest.param(Case(Planned(r.IAM_POLICY_ATTACHMENT, "s3-full", {"policyArn": S3_FULL, "roles": [VIDEOS_ROLE]}),
                       frozenset({"TTH041"}), tampered("videos", managed(S3_FULL))), id="policy-attachment"),
     pytest.param(Case(Planned(r.IAM_ROLE, "videos-role", {**ROLE, "assumeRolePolicy": document(TRUST),
                                                           "managedPolicyArns": [S3_FULL]}),
@@ -70,7 +72,7 @@ HAND_EDITS = [
                                                           "inlinePolicies": [{"name": "all", "policy": document(WILD)}]}),
                       frozenset({"TTH041"}), tampered("videos", role(trust=[TRUST], grants=[WILD]))),
                  id="role-inline-policies"),
-    pytest.param(Case(Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": "tether-videos", "policyArn": S3_FULL}),
+    pytest.param(Case(Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": VIDEOS_ROLE, "policyArn": S3_FULL}),
                       frozenset({"TTH032"}), tampered("videos", managed(S3_FULL, trust=())), DIRECT),
                  id="direct-access-attachment"),
     pytest.param(Case(Planned(r.IAM_ROLE, "videos-role", {**ROLE, "assumeRolePolicy": document(TRUST, WEB_IDENTITY)}),
@@ -126,10 +128,10 @@ def test_the_pack_catches_what_a_hand_edited_program_adds(case: Case, write: Cal
 
 def test_a_managed_policy_attachment_names_the_policy_and_the_spec_line(write: Callable[..., str]) -> None:
     loaded = loaded_from(write, BASE)
-    attachment = Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": "tether-videos", "policyArn": S3_FULL})
+    attachment = Planned(r.IAM_ATTACHMENT, "videos-s3-full", {"role": VIDEOS_ROLE, "policyArn": S3_FULL})
     [reported] = run(build(loaded, TODAY), [attachment], stack=False)
     assert reported.policy == "tth041-read-only-on-prefixes"
-    assert reported.message.startswith(f"videos: role tether-videos has the managed policy {S3_FULL} attached")
+    assert reported.message.startswith(f"videos: role {VIDEOS_ROLE} has the managed policy {S3_FULL} attached")
 
 
 # "The meaning of 'public'" (S3 User Guide, access-control-block-public-access.html) and the S3 API's

@@ -31,6 +31,7 @@ REPLACED_BY = {
     "azure-native:storage:StorageAccount": {"accountName", "resourceGroupName", "location"},
     "azure-native:storage:BlobContainer": {"accountName", "containerName", "resourceGroupName"},
     "pulumi:providers:aws": {"endpoints", "region"},
+    "pulumi-python:dynamic/tether:StoreBucket": {"bucket", "endpoint", "region"},  # its REPLACE_ON
 }
 OTHER_REGION = {"aws": "eu-west-1", "gcp": "europe-west1", "azure": "northeurope", "otc": "eu-nl",
                 "s3-compatible": "us-west-2"}

@@ -47,7 +47,8 @@ def _resource(desired: Desired, clients: Clients) -> str:
     return f"s3://{desired.bucket}" + (f" at {endpoint}" if endpoint else "")
 
 
-def _classifier(desired: Desired) -> Classifier:
+def classifier(desired: Desired) -> Classifier:
+    """How failures of this provider's SDK are classified (transient, denied, missing...)."""
     if isinstance(desired, GcsDesired):
         return read_gcs.classify
     if isinstance(desired, AzureDesired):
@@ -155,7 +156,7 @@ def scan(
             index, integration = pending.popleft()
             desired = render(integration, spec)
             deadline = min(now + options.integration_deadline, end)
-            call = Caller(options.retry, _classifier(desired), deadline)
+            call = Caller(options.retry, classifier(desired), deadline)
             running[index] = (deadline, desired, integration.provider, call)
             threading.Thread(
                 target=work, args=(index, desired, integration.provider, call), daemon=True, name=f"drift-{index}"

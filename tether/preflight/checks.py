@@ -17,7 +17,7 @@ from tether.drift.calls import Caller, CallFailed, RetryPolicy
 from tether.drift.clients import Clients
 from tether.drift.model import Difference, IntegrationResult
 from tether.drift.read_s3 import classify
-from tether.drift.scan import scan_one
+from tether.drift.scan import classifier, scan_one
 from tether.spec.model import Spec
 
 Kind = Literal["collision", "overwrite", "unreadable", "note"]
@@ -176,7 +176,7 @@ def _find(
                 "may not read it: creating or importing it would fail",
             ))
     else:
-        result = scan_one(index, desired, provider, clients, retry)
+        result = scan_one(index, desired, provider, clients, Caller(retry, classifier(desired)))
         findings += _unreadable(result)
         exists = None if result.status == "unreadable" else result.status != "missing"
     if exists and not desired.adopt:
@@ -189,7 +189,7 @@ def _find(
         findings.append(Finding("collision", "bucket", "the bucket to adopt does not exist: the import fails"))
     elif exists and desired.adopt:
         if result is None:
-            result = scan_one(index, desired, provider, clients, retry)
+            result = scan_one(index, desired, provider, clients, Caller(retry, classifier(desired)))
             findings += _unreadable(result)
         # the role is new (its name is checked below); everything else is on the adopted bucket
         findings += [_overwrite(d) for d in result.differences if not d.path.startswith("role")]
