@@ -24,6 +24,8 @@ from tether.errors import InputError, TetherError
 
 PLAIN_LISTS = {"text": "text", "application/pdf": "pdfs"}
 """Non-media files that still belong in a registration file: by MIME type (or top-level type)."""
+_SURELY_PLAIN = {"text/plain", "application/pdf"}
+"""Extensions (.txt, .pdf) that no media file borrows: listed without asking ffprobe."""
 
 
 @dataclass
@@ -50,21 +52,23 @@ def build_manifest(urls: ObjectUrls, folder: str, prefix: str, progress: Callabl
         raise InputError(f"{folder}: not a directory")
     ffprobe_path()  # fail once, up front, when ffprobe is missing
     built = Built()
-    media: list[tuple[str, Path]] = []
+    media: list[tuple[str, Path, str | None]] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         mime = mimetypes.guess_type(path.name, strict=False)[0] or ""
         plain = PLAIN_LISTS.get(mime) or PLAIN_LISTS.get(mime.partition("/")[0])
-        if plain:
+        if plain and mime in _SURELY_PLAIN:
             _add(built, urls, plain, relative, prefix, None)
         else:
-            media.append((relative, path))
+            media.append((relative, path, plain))  # .ts is a Qt translation to Python's table, and an MPEG-TS video
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        measured = pool.map(_measure, [path for _, path in media])
-        for done, ((relative, _), result) in enumerate(zip(media, measured, strict=True), start=1):
+        measured = pool.map(_measure, [path for _, path, _ in media])
+        for done, ((relative, _, plain), result) in enumerate(zip(media, measured, strict=True), start=1):
             if isinstance(result, MediaMetadata):
                 _add(built, urls, result.kind.key, relative, prefix, result)
                 built.notes += [ManifestProblem(relative, note) for note in result.notes]
+            elif isinstance(result, NotMedia) and plain:
+                _add(built, urls, plain, relative, prefix, None)
             elif isinstance(result, NotMedia):
                 built.skipped.append(relative)
                 built.reasons[relative] = str(result).removeprefix(f"{root / relative}: ")

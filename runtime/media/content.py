@@ -116,11 +116,11 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
     form = found.get("format", {})
     sounds = [s for s in found.get("streams", []) if s.get("codec_type") == "audio"]
     if not pictures and not sounds:
-        raise NotMedia(f"{path}: ffprobe finds neither pictures nor sound in it")
+        raise NotMedia(f"{path}: not a video, image or audio file (ffprobe finds neither pictures nor sound in it)")
     kind = "video" if pictures else "audio"
     name = str(form.get("format_name", ""))
     if name in _TEXT_ART:
-        raise NotMedia(f"{path}: ffprobe reads it only as {name} text art, not as picture or sound")
+        raise NotMedia(f"{path}: not a video, image or audio file (ffprobe reads it only as {name} text art)")
     if name == "image2" or name.endswith("_pipe"):
         codec = str((pictures or [{}])[0].get("codec_name", name))
         raise Unplayable(
@@ -209,8 +209,8 @@ def _convert(path: str, kind: str) -> str:
 
 def name_mismatch(path: str, content: Content) -> str | None:
     """A note when the file's extension stands for another type than its content."""
-    named = mimetypes.MimeTypes().guess_type(path, strict=False)[0]
-    if named is None:
+    named = mimetypes.guess_type(path, strict=False)[0]
+    if named in (None, "application/octet-stream"):  # .bin, .dat: the name claims nothing
         return None
     same = {named, named.replace("x-", "")} & {content.mime, content.mime.replace("/mpeg", "/mp3")}
     if same or _equivalent(named, content.mime):

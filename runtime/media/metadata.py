@@ -150,10 +150,8 @@ def describe(path: str, found: dict[str, Any]) -> MediaMetadata:
         "mime_type": content.mime,
         "sample_rate": int(stream["sample_rate"]),
     }
-    if codec.startswith(LOSSLESS_AUDIO):
+    if codec.startswith(LOSSLESS_AUDIO):  # lossy codecs keep no bit depth: ffprobe's would be the decoder's floats
         block["bit_depth"] = _bit_depth(stream, path)
-    else:
-        notes.append(f"bit_depth left out: {codec} is lossy and keeps no bit depth (decoders output floats)")
     block |= {"codec": codec, "num_channels": int(stream["channels"])}
     return _checked(path, "audio", block, notes)
 
