@@ -5,9 +5,9 @@ and the diagnosis of a refused URL (other bucket, other region, plain http...) a
 
 Anything that two readers could resolve to different objects is refused rather than guessed: dot segments
 (browsers resolve ``..`` and ``%2e%2e`` before S3 sees them), empty segments (some clients collapse
-``//``), raw backslashes (browsers read them as ``/``; ``%5C`` is a backslash in the key), double percent-encoding, percent-encoding in ``s3://``
-or ``gs://`` URLs (tools disagree on whether it is decoded), and a raw ``+`` in an S3 URL path (S3 reads it
-as a space).
+``//``), raw backslashes (browsers read them as ``/``; ``%5C`` is a backslash in the key), double
+percent-encoding, percent-encoding in ``s3://`` or ``gs://`` URLs (tools disagree on whether it is decoded),
+and a raw ``+`` in an S3 URL path (S3 reads it as a space).
 """
 
 from __future__ import annotations

@@ -78,6 +78,8 @@ class Content:
     """A person's description: ``MP4 (h264, aac)``."""
     notes: tuple[str, ...] = ()
     """Things the user should know but that do not stop registration (a misleading name, some browsers)."""
+    refused: str | None = None
+    """Why no browser shows it, with the command that converts it; None when some browser does."""
 
 
 class NotMedia(InputError):
@@ -112,7 +114,7 @@ def heif_brand(path: str) -> bool:
 
 
 def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]]) -> Content:
-    """Kind and MIME type of a sound or video file from ffprobe's answer ``found`` (Unplayable if none plays)."""
+    """Kind and MIME type of a sound or video file from ffprobe's answer ``found``, and whether any browser plays it."""
     form = found.get("format", {})
     sounds = [s for s in found.get("streams", []) if s.get("codec_type") == "audio"]
     if not pictures and not sounds:
@@ -131,7 +133,8 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
     codecs = [str(s.get("codec_name", "unknown")) for s in (pictures[:1] + sounds[:1])]
     what = f"{container} ({', '.join(codecs)})"
     if browsers is None:
-        raise Unplayable(f"{path}: {what}: no browser plays {container} files; {_convert(path, kind)}")
+        refused = f"{path}: {what}: no browser plays {container} files; {_convert(path, kind)}"
+        return Content(kind, mime, what, refused=refused)
     for stream, table in ((pictures[:1], VIDEO_CODECS), (sounds[:1], AUDIO_CODECS)):
         for s in stream:
             codec = str(s.get("codec_name", "unknown"))
@@ -139,10 +142,12 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
             if codec.startswith("pcm_") and name not in _PCM_CONTAINERS:
                 plays = frozenset()
             if not plays:
-                raise Unplayable(f"{path}: {what}: browsers do not decode {codec} here; {_convert(path, kind)}")
+                refused = f"{path}: {what}: browsers do not decode {codec} here; {_convert(path, kind)}"
+                return Content(kind, mime, what, refused=refused)
             browsers &= plays
     if not browsers:
-        raise Unplayable(f"{path}: {what}: no single browser plays this combination; {_convert(path, kind)}")
+        refused = f"{path}: {what}: no single browser plays this combination; {_convert(path, kind)}"
+        return Content(kind, mime, what, refused=refused)
     notes = []
     if browsers != BROWSERS:
         missing = ", ".join(sorted(BROWSERS - browsers))

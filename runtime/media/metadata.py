@@ -8,6 +8,7 @@ rate are its picture stream's, whatever the sound track lasts; the type comes fr
 
 from __future__ import annotations
 
+import itertools
 import mimetypes
 import os
 import shlex
@@ -70,7 +71,7 @@ def read_metadata(path: str) -> MediaMetadata:
     if heif_brand(path):
         raise Unplayable(
             f"{path}: HEIC/HEIF image: only Safari displays it (Chrome, Edge and Firefox do not); "
-            f"convert it to JPEG, e.g. heif-convert {shlex.quote(path)} {shlex.quote(str(Path(path).with_suffix('.jpg')))}"
+            f"convert it to JPEG, e.g. heif-convert {shlex.join([path, str(Path(path).with_suffix('.jpg'))])}"
         )
     sniffed = sniff_image(path)
     if sniffed is not None:
@@ -121,10 +122,16 @@ def _image(path: str, image: Image.Image, mime: str) -> MediaMetadata:
     return _checked(path, "image", block, notes)
 
 
-def describe(path: str, found: dict[str, Any]) -> MediaMetadata:
-    """The metadata block of a sound or video file ``path`` from ffprobe's answer ``found`` about it."""
+def describe(path: str, found: dict[str, Any], playable: bool = True) -> MediaMetadata:
+    """The metadata block of a sound or video file ``path`` from ffprobe's answer ``found`` about it.
+
+    Unplayable unless some browser plays it; with ``playable=False`` it is measured all the same (for
+    `media check`, whose fix converts it).
+    """
     pictures_ = pictures(found)
     content = av_content(path, found, pictures_)
+    if content.refused and playable:
+        raise Unplayable(content.refused)
     notes = [*content.notes, *(n for n in (name_mismatch(path, content),) if n)]
     size = os.stat(path).st_size
     if content.kind == "video":
@@ -159,8 +166,8 @@ def describe(path: str, found: dict[str, Any]) -> MediaMetadata:
 def _checked(path: str, media: str, block: dict[str, int | float | str], notes: list[str]) -> MediaMetadata:
     kind = MEDIA_KINDS[media]
     for field in kind.fields:
-        if field.name not in block:
-            continue
+        if field.name not in block or (field.name == "mime_type" and not block[field.name]):
+            continue  # no registered type for a format no browser plays: `media check` measures it anyway
         problem = field.check(block[field.name])
         if problem:
             raise InputError(f"{path}: {field.name} {problem} as measured: a manifest would refuse it")
@@ -202,7 +209,7 @@ def video_timing(stream: dict[str, Any], frames: list[Packet]) -> Timing:
     """
     times = sorted(p.time for p in frames)
     rates = [_rate(stream.get(key)) for key in ("r_frame_rate", "avg_frame_rate")]
-    intervals = [b - a for a, b in zip(times, times[1:], strict=False)]
+    intervals = [b - a for a, b in itertools.pairwise(times)]
     if not intervals:
         fps = next((r for r in rates if r), Fraction(0))
         duration = float(stream.get("duration") or 0) or (1 / float(fps) if fps else 0.0)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from runtime.media.metadata import pictures, read_metadata, video_timing
+from runtime.media.content import av_content, sniff_image
+from runtime.media.metadata import describe, pictures, video_timing
 from runtime.media.probe import Packet, packets, probe
 from tether.errors import InputError
 
@@ -109,6 +110,8 @@ class Playback:
     keyframe_interval: int
     """The longest run of frames, in display order, from one keyframe to the next (or to the end)."""
     bandwidth: Bandwidth | None
+    unplayable: str | None = None
+    """Why no browser plays the file as it is (the fix converts it), or None."""
 
     @property
     def speed_needed(self) -> tuple[float, float]:
@@ -128,8 +131,8 @@ class Playback:
 
     @property
     def smooth(self) -> bool:
-        """Neither the bitrate nor the keyframes fall short."""
-        return self.keyframes_ok and self.bandwidth_ok is not False
+        """Some browser plays it, and neither the bitrate nor the keyframes fall short."""
+        return self.unplayable is None and self.keyframes_ok and self.bandwidth_ok is not False
 
     def fix(self) -> str | None:
         """The ffmpeg command that re-encodes the video to play smoothly; None when it already does."""
@@ -197,6 +200,7 @@ class Playback:
             "keyframes": self.keyframes,
             "keyframe_interval": self.keyframe_interval,
             "keyframes_ok": self.keyframes_ok,
+            "unplayable": self.unplayable,
             "smooth": self.smooth,
             "fix": self.fix(),
             "no_fix": self.no_fix(),
@@ -226,10 +230,15 @@ def keyframe_runs(video: list[Packet]) -> tuple[int, int]:
 
 def check_playback(path: str, bandwidth: Bandwidth | None = None) -> Playback:
     """Measure ``path`` for smooth playback; InputError when it is not a video."""
-    metadata = read_metadata(path)
+    image = sniff_image(path)
+    if image is not None:
+        image[0].close()
+        raise InputError(f"{path}: not a video (it would be registered in images)")
+    found = probe(path)
+    metadata = describe(path, found, playable=False)
     if metadata.kind.key != "videos":
         raise InputError(f"{path}: not a video (it would be registered in {metadata.kind.key})")
-    found = probe(path)
+    unplayable = av_content(path, found, pictures(found)).refused
     stream = pictures(found)[0]
     sounds = [s for s in found.get("streams", []) if s.get("codec_type") == "audio"]
     read = packets(path, found)
@@ -238,7 +247,8 @@ def check_playback(path: str, bandwidth: Bandwidth | None = None) -> Playback:
     duration = float(metadata.block["duration"])
     keyframes, interval = keyframe_runs(video)
     audio = [p for p in read if sounds and p.stream == int(sounds[0]["index"])]
-    audio_seconds = float(max((p.time + p.duration for p in audio), default=0) - min((p.time for p in audio), default=0))
+    ends = [p.time + p.duration for p in audio]
+    audio_seconds = float(max(ends) - min(p.time for p in audio)) if audio else 0.0
     return Playback(
         file=path,
         codec=str(stream.get("codec_name", "unknown")),
@@ -254,4 +264,5 @@ def check_playback(path: str, bandwidth: Bandwidth | None = None) -> Playback:
         keyframes=keyframes,
         keyframe_interval=interval,
         bandwidth=bandwidth,
+        unplayable=unplayable,
     )

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from runtime.media.playback import check_playback, parse_rate
+from runtime.media.playback import Bandwidth, check_playback, parse_rate
+from runtime.media.probe import packets, probe
 from tether.cli.main import main
 from tether.errors import InputError
+
+from .conftest import ffmpeg
 
 Capture = pytest.CaptureFixture[str]
 
@@ -114,3 +117,84 @@ def test_help_has_an_example(capsys: Capture) -> None:
     with pytest.raises(SystemExit):
         main(["media", "check", "--help"])
     assert "tether media check clip.mp4 --bandwidth 40Mbps" in capsys.readouterr().out
+
+
+def _run_fix(fix: str | None) -> None:
+    assert fix is not None
+    program, *args = shlex.split(fix)
+    subprocess.run([program, "-v", "error", *args], check=True)
+
+
+@pytest.fixture(scope="module")
+def burst(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """8 s of test pattern with one second of noise (4-5 s): the average hides that second's bitrate."""
+    path = tmp_path_factory.mktemp("burst") / "burst.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-t", "8",
+           "-vf", "noise=alls=60:allf=t:enable='between(t,4,5)'", "-c:v", "libx264", "-pix_fmt", "yuv420p",
+           "-g", "25", str(path))  # fmt: skip
+    return path
+
+
+def test_a_burst_is_judged_by_its_peak_not_the_average(burst: Path, tmp_path: Path) -> None:
+    found = check_playback(str(burst))
+    assert found.peak_bitrate > 2 * found.bitrate
+    sizes = [p.size for p in packets(str(burst), probe(str(burst)))]
+    assert found.bitrate == pytest.approx(burst.stat().st_size * 8 / 8.0)  # the file over its 8 seconds
+    assert found.peak_bitrate <= sum(sizes) * 8
+    bandwidth = Bandwidth(4.5 * found.bitrate, "test")  # the old whole-file rule passed this
+    slow = check_playback(str(burst), bandwidth)
+    assert slow.bandwidth_ok is False
+    source = tmp_path / "burst.mp4"
+    source.write_bytes(burst.read_bytes())
+    _run_fix(check_playback(str(source), bandwidth).fix())
+    fixed = check_playback(str(tmp_path / "burst-smooth.mp4"), bandwidth)
+    assert fixed.smooth, fixed.as_dict()
+
+
+def test_three_times_the_peak_is_the_low_edge_and_not_enough(burst: Path) -> None:
+    peak = check_playback(str(burst)).peak_bitrate
+    assert check_playback(str(burst), Bandwidth(3 * peak, "3x")).bandwidth_ok is False
+    assert check_playback(str(burst), Bandwidth(4 * peak, "4x")).bandwidth_ok is True
+
+
+def test_pcm_sound_from_a_mov_is_re_encoded_by_the_fix(tmp_path: Path) -> None:
+    source = tmp_path / "camera.mov"
+    ffmpeg("-f", "lavfi", "-i", "testsrc=size=320x240:rate=25", "-f", "lavfi", "-i", "sine=sample_rate=44100",
+           "-t", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "75", "-c:a", "pcm_s16le", str(source))  # fmt: skip
+    found = check_playback(str(source))
+    assert (found.keyframe_interval, found.audio_codec) == (75, "pcm_s16le")
+    assert found.unplayable is not None and "browsers do not decode pcm_s16le" in found.unplayable
+    fix = found.fix()
+    assert fix is not None and "-c:a aac" in fix  # an MP4 cannot take PCM: "-c:a copy" failed here
+    _run_fix(fix)
+    fixed = check_playback(str(tmp_path / "camera-smooth.mp4"))
+    assert fixed.smooth and fixed.audio_codec == "aac" and fixed.frames == 75
+
+
+def test_a_low_bandwidth_fix_passes_at_that_bandwidth(media: dict[str, Path], tmp_path: Path) -> None:
+    source = tmp_path / "clip.mp4"
+    source.write_bytes(media["clip.mp4"].read_bytes())
+    bandwidth = parse_rate("400kbps")
+    found = check_playback(str(source), bandwidth)
+    assert found.bandwidth_ok is False
+    fix = found.fix()
+    assert fix is not None and "-b:a 32k" in fix  # the AAC track as it is would leave the video too little
+    _run_fix(fix)
+    fixed = check_playback(str(tmp_path / "clip-smooth.mp4"), bandwidth)
+    assert fixed.smooth, fixed.as_dict()
+
+
+def test_too_low_a_bandwidth_gets_no_command_but_the_reason(media: dict[str, Path], capsys: Capture) -> None:
+    found = check_playback(str(media["clip.mp4"]), parse_rate("200kbps"))
+    assert found.fix() is None and not found.smooth
+    assert found.no_fix() == (
+        "no re-encoding fits: 200 kbps leaves 50 kbps for the video at 4x, less than the 50 kbps a labelable "
+        "picture needs (annotators need at least 328 kbps)"
+    )
+    assert main(["media", "check", str(media["clip.mp4"]), "--bandwidth", "200kbps"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "  " + (found.no_fix() or "")
+
+
+def test_cli_says_how_it_read_the_bandwidth(media: dict[str, Path], capsys: Capture) -> None:
+    assert main(["media", "check", str(media["clip.mp4"]), "--bandwidth", "40MBps"]) == 0
+    assert "  bandwidth 40 megabytes per second (320 Mbps): enough" in capsys.readouterr().out

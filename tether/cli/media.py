@@ -70,6 +70,8 @@ def run_check(args: argparse.Namespace) -> int:
     if found.bandwidth is not None:
         verdict = "enough" if found.bandwidth_ok else "too slow: lower the bitrate"
         print(f"  bandwidth {found.bandwidth.understood}: {verdict}")
+    if found.unplayable:
+        print(f"  browsers: {found.unplayable.removeprefix(found.file + ': ').partition('; convert it')[0]}")
     verdict = "ok" if found.keyframes_ok else f"too long: aim for {KEYFRAME_INTERVAL} or fewer"
     print(f"  keyframe interval: {found.keyframe_interval} frames at most ({found.keyframes} keyframes): {verdict}")
     fix = found.fix()

@@ -130,7 +130,8 @@ def _manifest(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     _write(args.manifest, built.manifest)
     counts = ", ".join(f"{len(items)} {key}" for key, items in built.manifest.items()) or "no items"
-    skipped = f"; skipped {len(built.skipped)} files that are not media: {', '.join(built.skipped)}" if built.skipped else ""
+    skipped = f"; skipped {len(built.skipped)} files that are not media: {', '.join(built.skipped)}"
+    skipped = skipped if built.skipped else ""
     summary = {"file": args.manifest, "integration": integration.name, "prefix": prefix, "skipped": built.skipped}
     if args.output == "json":
         print_json({**summary, "items": {key: len(items) for key, items in built.manifest.items()}})
