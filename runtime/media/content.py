@@ -35,6 +35,9 @@ IMAGE_TYPES = {
     "AVIF": "image/avif",
 }
 """Pillow's formats that every browser displays, and their registered MIME types."""
+Image.MAX_IMAGE_PIXELS = None
+"""Pillow's decompression-bomb guard protects decoding; only headers are read here, and whole-slide scans
+of 100,000 pixels a side are real images, not bombs."""
 _REFUSED_IMAGES = {
     "TIFF": "TIFF images are displayed by Safari only",
 }
@@ -102,7 +105,7 @@ def sniff_image(path: str) -> tuple[Image.Image, str] | None:
     if image.format in _REFUSED_IMAGES:
         reason = _REFUSED_IMAGES[image.format]
         image.close()
-        raise Unplayable(f"{path}: {reason}: convert it, e.g. ffmpeg -i {_quoted(path)} {_quoted(_stem(path))}.png")
+        raise Unplayable(f"{path}: {reason}: convert it, e.g. ffmpeg -i {_quoted(path)} {_png(path)}")
     return image, IMAGE_TYPES[str(image.format)]
 
 
@@ -127,7 +130,7 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
         codec = str((pictures or [{}])[0].get("codec_name", name))
         raise Unplayable(
             f"{path}: a {codec} image, which browsers do not display: convert it, "
-            f"e.g. ffmpeg -i {_quoted(path)} {_quoted(_stem(path) + '.png')}"
+            f"e.g. ffmpeg -i {_quoted(path)} {_png(path)}"
         )
     container, mime, browsers = _container(path, name, str(form.get("tags", {}).get("major_brand", "")), kind)
     codecs = [str(s.get("codec_name", "unknown")) for s in (pictures[:1] + sounds[:1])]
@@ -242,6 +245,12 @@ _ALIASES = {
 
 def _equivalent(named: str, measured: str) -> bool:
     return frozenset({named, measured}) in _ALIASES
+
+
+def _png(path: str) -> str:
+    """Where a converted image goes: beside the original, never over it."""
+    target = Path(path).with_suffix(".png")
+    return _quoted(str(target.with_name(f"{target.stem}-converted.png") if str(target) == path else target))
 
 
 def _stem(path: str) -> str:

@@ -39,7 +39,8 @@ _VBV_SHARE = Fraction(1, 2)
 
 _RATE = re.compile(
     r"(?P<number>\d+(?:\.\d+)?)\s*(?P<prefix>[kKmMgGtT]i?)?\s*"
-    r"(?P<unit>bits?|bytes?|b|B)?\s*(?P<per>ps|PS|Ps|/\s*s|/\s*sec|per\s+second)?"
+    r"(?P<unit>bits?|bytes?|b|B)?\s*(?P<per>ps|PS|Ps|/\s*s|/\s*sec|per\s+second)?",
+    re.ASCII,  # digits are 0-9: "٤٠Mbps" is refused, not read as 40
 )
 _PREFIXES = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12}
 _WORDS = {"": "", "k": "kilo", "m": "mega", "g": "giga", "t": "tera"}

@@ -353,3 +353,64 @@ def test_open_gop_keyframes_are_counted_in_display_order(tmp_path: Path) -> None
     assert (found.frames, found.keyframes, found.keyframe_interval) == (100, 2, 50)
     assert found.keyframes_ok
     assert len(packets(str(path), probe(str(path)))) == 100
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height``: enough for a reader that decodes nothing."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    end = struct.pack(">I", 0) + b"IEND" + struct.pack(">I", zlib.crc32(b"IEND"))
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk)) + end
+
+
+def test_a_huge_scan_is_measured_from_its_header_not_refused_as_a_bomb(tmp_path: Path) -> None:
+    # Whole-slide scans reach 100,000 pixels a side: Pillow's decompression-bomb guard (an exception that
+    # escaped as a traceback before) is for decoding, and nothing is decoded here.
+    path = tmp_path / "slide.png"
+    path.write_bytes(_png_header(100_000, 80_000))
+    found = read_metadata(str(path))
+    assert (found.block["width"], found.block["height"], found.block["mime_type"]) == (100_000, 80_000, "image/png")
+
+
+@pytest.mark.parametrize("name", ["video.m4v", "orientation6.jpg", "animated.webp", "tone.mp3", "video.webm"])
+def test_mutated_media_never_crashes(corpus: Path, tmp_path: Path, name: str) -> None:
+    """Seeded fuzzer, fixed budget: flipped bytes give a measurement or a clear error, never a traceback."""
+    import random
+
+    from runtime.manifest.fields import MEDIA_KINDS
+    from tether.errors import TetherError
+
+    original = (corpus / name).read_bytes()
+    chance = random.Random(f"media-fuzz-{name}")
+    for case in range(12):
+        body = bytearray(original)
+        for _ in range(chance.choice([1, 4, 32])):
+            spot = chance.randrange(min(len(body), 4096))  # headers live near the start
+            body[spot] = chance.randrange(256)
+        path = tmp_path / f"{case}-{name}"
+        path.write_bytes(bytes(body))
+        try:
+            found = read_metadata(str(path))
+        except TetherError:
+            continue
+        kind = MEDIA_KINDS[found.block["mime_type"].partition("/")[0]]  # type: ignore[union-attr]
+        assert all(field.check(found.block[field.name]) is None for field in kind.fields if field.name in found.block)
+
+
+def test_manifest_json_says_why_each_file_was_skipped(corpus: Path, tmp_path: Path, capsys: Capture) -> None:
+    root = tmp_path / "upload"
+    root.mkdir()
+    shutil.copy(corpus / "png-named.jpg", root / "png-named.jpg")
+    (root / "archive.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    out = tmp_path / "items.json"
+    args = ["metadata", "-o", "json", "--manifest", str(out), "--spec", DEV, "--integration", "medical-scans"]
+    assert main([*args, str(root)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["skipped"] == ["archive.zip"]
+    assert report["reasons"]["archive.zip"].startswith("not a video, image or audio file")
+    assert report["notes"] == [
+        {"file": "png-named.jpg", "note": "named like image/jpeg (.jpg) but holds PNG image: registered as image/png"}
+    ]

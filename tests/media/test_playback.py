@@ -8,6 +8,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from runtime.media.playback import Bandwidth, check_playback, parse_rate
 from runtime.media.probe import packets, probe
@@ -65,7 +67,9 @@ def test_parse_rate_says_which_unit_it_understood(text: str, bits: float, unders
     assert (read.bits_per_second, read.understood) == (bits, understood)
 
 
-@pytest.mark.parametrize("text", ["fast", "0Mbps", "40", "-1Mbps", "", " ", "nan", "inf Mbps", "40 Mbpsx"])
+@pytest.mark.parametrize(
+    "text", ["fast", "0Mbps", "40", "-1Mbps", "", " ", "nan", "inf Mbps", "40 Mbpsx", "٤٠Mbps", "1e9bps"]
+)
 def test_parse_rate_refuses(text: str) -> None:
     with pytest.raises(InputError, match="expected a rate with its unit, such as 40Mbps"):
         parse_rate(text)
@@ -198,3 +202,15 @@ def test_too_low_a_bandwidth_gets_no_command_but_the_reason(media: dict[str, Pat
 def test_cli_says_how_it_read_the_bandwidth(media: dict[str, Path], capsys: Capture) -> None:
     assert main(["media", "check", str(media["clip.mp4"]), "--bandwidth", "40MBps"]) == 0
     assert "  bandwidth 40 megabytes per second (320 Mbps): enough" in capsys.readouterr().out
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(st.text(alphabet="0123456789.kKmMgGtTibBytesp/ ", max_size=16) | st.text(max_size=12))
+def test_parse_rate_fuzz_reads_a_positive_rate_or_refuses(text: str) -> None:
+    try:
+        read = parse_rate(text)
+    except InputError as error:
+        assert str(error).startswith(f"bandwidth {text!r}: expected a rate with its unit")
+        return
+    assert 0 < read.bits_per_second < float("inf")
+    assert read.understood.split()[0] in text  # the number is said back as given

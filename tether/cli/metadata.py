@@ -134,7 +134,9 @@ def _manifest(args: argparse.Namespace) -> int:
     skipped = skipped if built.skipped else ""
     summary = {"file": args.manifest, "integration": integration.name, "prefix": prefix, "skipped": built.skipped}
     if args.output == "json":
-        print_json({**summary, "items": {key: len(items) for key, items in built.manifest.items()}})
+        notes = [{"file": note.path, "note": note.message} for note in built.notes]
+        items = {key: len(items) for key, items in built.manifest.items()}
+        print_json({**summary, "reasons": built.reasons, "notes": notes, "items": items})
     else:
         print(f"wrote {args.manifest}: {counts} for integration {integration.name!r}{skipped}")
     return EXIT_OK
