@@ -103,7 +103,8 @@ class Playback:
     bitrate: float
     """Average bits per second of the whole file: everything a viewer downloads."""
     peak_bitrate: float
-    """The most bits any one-second window of the file holds (all streams): what the download must keep up with."""
+    """The most bits any one-second window of the file holds (all streams, and the container's share of
+    overhead: MPEG-TS headers add a tenth and more): what the download must keep up with."""
     audio_codec: str | None
     audio_bitrate: float
     frames: int
@@ -146,25 +147,24 @@ class Playback:
         return None if self.smooth else self._command()[1]
 
     def _command(self) -> tuple[str | None, str | None]:
-        audio = self._audio_args(None)
-        video = ["-crf", "23"]
-        if self.bandwidth_ok is False and self.bandwidth is not None:
-            budget = self.bandwidth.bits_per_second / SPEED_FACTORS[1]
-            for audio_rate in _AUDIO_BITRATES if self.audio_codec else (0,):
-                kept = self.audio_codec in _COPIED_AUDIO and audio_rate == _AUDIO_BITRATES[0]
-                spent = (self.audio_bitrate if kept else audio_rate) * 1.05  # container overhead
-                if budget - spent >= MIN_VIDEO_BITRATE:
-                    break
-            else:
-                least = (MIN_VIDEO_BITRATE + (_AUDIO_BITRATES[-1] if self.audio_codec else 0)) * SPEED_FACTORS[1]
-                return None, (
-                    f"no re-encoding fits: {rate(self.bandwidth.bits_per_second)} leaves {rate(budget)} for the "
-                    f"video at 4x, less than the {rate(MIN_VIDEO_BITRATE)} a labelable picture needs "
-                    f"(annotators need at least {rate(least)})"
-                )
-            audio = self._audio_args(None if kept else audio_rate)
-            cap = f"{float((budget - spent) * _VBV_SHARE) / 1000:.0f}k"
-            video = ["-crf", "23", "-maxrate", cap, "-bufsize", cap]
+        """The fix, capped so that its peak fits the bandwidth (or, without one, stays under this file's peak)."""
+        budget = self.peak_bitrate if self.bandwidth is None else self.bandwidth.bits_per_second / SPEED_FACTORS[1]
+        for audio_rate in _AUDIO_BITRATES if self.audio_codec else (0,):
+            kept = self.audio_codec in _COPIED_AUDIO and audio_rate == _AUDIO_BITRATES[0]
+            spent = (self.audio_bitrate if kept else audio_rate) * 1.05  # container overhead
+            if budget - spent >= MIN_VIDEO_BITRATE:
+                break
+        else:
+            sound = _AUDIO_BITRATES[-1] if self.audio_codec else 0
+            least = (MIN_VIDEO_BITRATE + sound) * SPEED_FACTORS[1]
+            return None, (
+                f"no re-encoding fits: at 4x, {self.bandwidth.understood if self.bandwidth else 'this file'} carries "
+                f"{rate(budget)} of picture and sound, less than the {rate(MIN_VIDEO_BITRATE + sound)} a labelable "
+                f"video needs (annotators need at least {rate(least)})"
+            )
+        audio = self._audio_args(None if kept else audio_rate)
+        cap = f"{float((budget - spent) * _VBV_SHARE) / 1000:.0f}k"
+        video = ["-crf", "23", "-maxrate", cap, "-bufsize", cap]
         source = Path(self.file)
         target = source.with_name(f"{source.stem}-smooth.mp4")
         command = [
@@ -258,7 +258,7 @@ def check_playback(path: str, bandwidth: Bandwidth | None = None) -> Playback:
         fps=float(metadata.block["fps"]),
         duration=duration,
         bitrate=int(metadata.block["file_size"]) * 8 / duration,
-        peak_bitrate=peak_bitrate(read),
+        peak_bitrate=peak_bitrate(read) * max(1.0, int(metadata.block["file_size"]) / (sum(p.size for p in read) or 1)),
         audio_codec=str(sounds[0].get("codec_name")) if sounds else None,
         audio_bitrate=sum(p.size for p in audio) * 8 / audio_seconds if audio_seconds else 0.0,
         frames=timing.frames,
