@@ -260,8 +260,21 @@ def _audio_duration(path: str, found: dict[str, Any], stream: dict[str, Any]) ->
             return round(float(last.time + last.duration - min(p.time for p in own)), 6)
     for source in (stream, found.get("format", {})):
         if source.get("duration") not in (None, "N/A"):
-            return float(source["duration"])
+            skipped = _opus_pre_skip(path) if found.get("format", {}).get("format_name") == "ogg" else 0
+            return round(float(source["duration"]) - skipped / 48_000, 6)
     raise InputError(f"{path}: ffprobe reports no duration")
+
+
+def _opus_pre_skip(path: str) -> int:
+    """Samples at 48 kHz a decoder drops from the start of Ogg Opus (RFC 7845 5.1: OpusHead bytes 10-11).
+
+    ffprobe's duration counts them (its duration_ts is the last granule position); decoders and players
+    drop them, so 3 s of sound encoded is 3 s played, not 3.0065.
+    """
+    with open(path, "rb") as file:
+        head = file.read(512)
+    found = head.find(b"OpusHead")
+    return int.from_bytes(head[found + 10 : found + 12], "little") if found >= 0 and len(head) >= found + 12 else 0
 
 
 def _bit_depth(stream: dict[str, Any], path: str) -> int:
