@@ -426,3 +426,10 @@ def test_manifest_json_says_why_each_file_was_skipped(corpus: Path, tmp_path: Pa
     assert report["notes"] == [
         {"file": "png-named.jpg", "note": "named like image/jpeg (.jpg) but holds PNG image: registered as image/png"}
     ]
+
+
+@pytest.mark.parametrize(
+    "name", [n for n in (*VIDEOS, *AUDIO) if n not in ("video.mkv", "ntsc.mkv", "video.ogv", "clip-named.jpg")]
+)
+def test_a_name_that_fits_its_content_gets_no_note(corpus: Path, name: str) -> None:
+    assert read_metadata(str(corpus / name)).notes == ()
