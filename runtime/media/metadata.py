@@ -136,7 +136,10 @@ def describe(path: str, found: dict[str, Any], playable: bool = True) -> MediaMe
     size = os.stat(path).st_size
     if content.kind == "video":
         stream = pictures_[0]
-        timing = video_timing(stream, [p for p in packets(path, found) if p.stream == int(stream["index"])])
+        try:
+            timing = video_timing(stream, [p for p in packets(path, found) if p.stream == int(stream["index"])])
+        except InputError as error:
+            raise InputError(f"{path}: {error}") from None
         if timing.variable:
             raise InputError(_variable(path, timing))
         width, height = displayed_size(stream)
@@ -215,7 +218,9 @@ def video_timing(stream: dict[str, Any], frames: list[Packet]) -> Timing:
         duration = float(stream.get("duration") or 0) or (1 / float(fps) if fps else 0.0)
         return Timing(len(times), fps, duration, Fraction(0), Fraction(0), False)
     middle = sorted(intervals)[len(intervals) // 2]
-    candidates = [r for r in rates if r] or [1 / middle]
+    candidates = [r for r in rates if r] or ([1 / middle] if middle > 0 else [])
+    if not candidates:
+        raise InputError("its frames share timestamps and ffprobe reports no frame rate")
     fps = min(candidates, key=lambda r: abs(1 / r - middle))
     step = 1 / fps
     tick = Fraction(str(stream.get("time_base", "1/1000")))
@@ -226,7 +231,8 @@ def video_timing(stream: dict[str, Any], frames: list[Packet]) -> Timing:
         duration = float(times[-1] + (last.duration or middle) - times[0])
     else:
         duration = float(len(times) / fps)
-    return Timing(len(times), fps, duration, min(intervals), max(intervals), variable)
+    shortest = min((d for d in intervals if d > 0), default=step)  # a repeated timestamp is no frame rate
+    return Timing(len(times), fps, duration, shortest, max(intervals), variable)
 
 
 def _rate(text: object) -> Fraction | None:

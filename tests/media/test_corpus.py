@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,8 @@ import pytest
 from PIL import Image
 
 from runtime.media.content import NotMedia, Unplayable
-from runtime.media.metadata import read_metadata
-from runtime.media.probe import packets, probe
+from runtime.media.metadata import read_metadata, video_timing
+from runtime.media.probe import Packet, packets, probe
 from tether.cli.main import main
 from tether.errors import InputError
 
@@ -433,3 +434,16 @@ def test_manifest_json_says_why_each_file_was_skipped(corpus: Path, tmp_path: Pa
 )
 def test_a_name_that_fits_its_content_gets_no_note(corpus: Path, name: str) -> None:
     assert read_metadata(str(corpus / name)).notes == ()
+
+
+def _frames(*times: str) -> list[Packet]:
+    return [Packet(0, Fraction(t), Fraction(0), 100, i == 0) for i, t in enumerate(times)]
+
+
+def test_frames_sharing_timestamps_are_refused_not_divided_by_zero() -> None:
+    with pytest.raises(InputError, match="its frames share timestamps and ffprobe reports no frame rate"):
+        video_timing({"time_base": "1/1000"}, _frames("0", "0", "0"))
+    repeated = video_timing({"r_frame_rate": "25/1", "time_base": "1/1000"}, _frames("0", "0", "0.04", "0.08"))
+    assert repeated.variable and repeated.shortest == Fraction(1, 25)
+    steady = video_timing({"r_frame_rate": "25/1", "time_base": "1/1000"}, _frames("0", "0.04", "0.08", "0.12"))
+    assert (steady.variable, steady.frames, steady.duration, steady.fps) == (False, 4, 0.16, 25)
