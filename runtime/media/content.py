@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import shlex
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ IMAGE_TYPES = {
     "AVIF": "image/avif",
 }
 """Pillow's formats that every browser displays, and their registered MIME types."""
+warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.TiffImagePlugin")
+"""Damaged EXIF makes Pillow warn (Corrupt EXIF data, Truncated File Read) on stderr from whichever thread
+reads it; what is readable is used (orientation 1 when the tag is lost), and the CLI prints no stack."""
 Image.MAX_IMAGE_PIXELS = None
 """Pillow's decompression-bomb guard protects decoding; only headers are read here, and whole-slide scans
 of 100,000 pixels a side are real images, not bombs."""

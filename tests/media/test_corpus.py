@@ -13,6 +13,7 @@ import json
 import shlex
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
@@ -447,3 +448,16 @@ def test_frames_sharing_timestamps_are_refused_not_divided_by_zero() -> None:
     assert repeated.variable and repeated.shortest == Fraction(1, 25)
     steady = video_timing({"r_frame_rate": "25/1", "time_base": "1/1000"}, _frames("0", "0.04", "0.08", "0.12"))
     assert (steady.variable, steady.frames, steady.duration, steady.fps) == (False, 4, 0.16, 25)
+
+
+def test_damaged_exif_prints_no_warning_stack(corpus: Path, tmp_path: Path) -> None:
+    body = bytearray((corpus / "orientation6.jpg").read_bytes())
+    at = body.find(b"Exif\x00\x00") + 6 + 8  # the first IFD's entry count, after the TIFF header
+    body[at : at + 2] = b"\x00\x40"  # 64 entries claimed, one present
+    path = tmp_path / "damaged.jpg"
+    path.write_bytes(bytes(body))
+    # In a process of its own: pytest resets warning filters around every test, the console script does not.
+    tether = Path(sys.executable).with_name("tether")
+    done = subprocess.run([str(tether), "metadata", str(path)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert '"mime_type": "image/jpeg"' in done.stdout
