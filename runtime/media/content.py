@@ -2,9 +2,10 @@
 
 The extension is only a name: an MP4 saved as ``.jpg`` is a video to the label editor, a PNG saved as ``.jpg``
 is ``image/png``. Images are identified by Pillow, sound and video by ffprobe's container and streams; a
-name that says something else is reported. Browser support comes from the browsers' own announcements
-(sources cited at each table); a file no mainstream browser shows is refused with the ffmpeg command that
-converts it, a file only some browsers show is measured with a note naming those that do not.
+name that says something else is reported. Browser support is the tables below, as the browsers stood in
+2026 (Theora's removal from Chrome cited where it stands); a file no mainstream browser shows is refused
+with the ffmpeg command that converts it, a file only some browsers show is measured with a note naming
+those that do not.
 """
 
 from __future__ import annotations
