@@ -244,6 +244,7 @@ _ALIASES = {
     frozenset({"video/mp4", "audio/mp4"}),
     frozenset({"video/webm", "audio/webm"}),
     frozenset({"video/3gpp", "audio/3gpp"}),
+    frozenset({"video/quicktime", "audio/mp4"}),  # a .mov of sound alone
 }
 """Names that mean the same file type: no mismatch (an ``.mp4`` of speech is audio/mp4, an ``.m4v`` is MP4)."""
 

@@ -68,6 +68,7 @@ MAKERS: dict[str, Callable[[Path], None]] = {
         *PICTURE, "-t", "4", "-vf", "setpts='if(lt(N,50),N,50+(N-50)*2)/25/TB'", "-fps_mode", "vfr", *H264, str(p)
     ),
     "speech.mp4": lambda p: ffmpeg(*SOUND, "-t", "2", "-c:a", "aac", str(p)),
+    "speech.mov": lambda p: ffmpeg(*SOUND, "-t", "3", "-c:a", "aac", str(p)),
     "tone.flac": lambda p: ffmpeg(*SOUND, "-t", "3", "-c:a", "flac", str(p)),
     "tone.m4a": lambda p: ffmpeg(*SOUND, "-t", "3", "-c:a", "aac", str(p)),
     "tone.ogg": lambda p: ffmpeg(*SOUND, "-t", "3", "-c:a", "libvorbis", str(p)),
@@ -157,6 +158,7 @@ AUDIO = {
     "tone.flac": ("audio/flac", "flac", 44100, 1, 16),
     "tone.m4a": ("audio/mp4", "aac", 44100, 1, None),
     "speech.mp4": ("audio/mp4", "aac", 44100, 1, None),
+    "speech.mov": ("audio/mp4", "aac", 44100, 1, None),  # QuickTime sound: there is no audio/quicktime
     "tone.ogg": ("audio/ogg", "vorbis", 44100, 1, None),
     "tone.opus": ("audio/ogg", "opus", 48000, 1, None),  # RFC 7845: Opus in Ogg is audio/ogg
     "tone.mp3": ("audio/mpeg", "mp3", 44100, 1, None),
