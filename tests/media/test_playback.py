@@ -85,14 +85,14 @@ def test_cli_smooth_video_exits_0(media: dict[str, Path], capsys: Capture) -> No
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"{media['clip.mp4']}: h264 320x240, 25 fps, 4 s, 100 frames"
     assert out[4] == "  bandwidth 40 megabits per second: enough"
-    assert out[5] == "  keyframe interval: 10 frames at most (10 keyframes): ok"
+    assert out[5] == "  keyframe interval: 10 frames at most (10 keyframes, display order): ok"
     assert out[-1] == "  plays smoothly"
 
 
 def test_cli_short_video_exits_1_with_the_fix(media: dict[str, Path], capsys: Capture) -> None:
     assert main(["media", "check", str(media["long-gop.mp4"])]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert "  keyframe interval: 60 frames at most (2 keyframes): too long: aim for 50 or fewer" in out
+    assert "  keyframe interval: 60 frames at most (2 keyframes, display order): too long: aim for 50 or fewer" in out
     assert out[-1].startswith(f"  fix: ffmpeg -i {media['long-gop.mp4']} -c:v libx264")
 
 

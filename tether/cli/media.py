@@ -73,7 +73,8 @@ def run_check(args: argparse.Namespace) -> int:
     if found.unplayable:
         print(f"  browsers: {found.unplayable.removeprefix(found.file + ': ').partition('; convert it')[0]}")
     verdict = "ok" if found.keyframes_ok else f"too long: aim for {KEYFRAME_INTERVAL} or fewer"
-    print(f"  keyframe interval: {found.keyframe_interval} frames at most ({found.keyframes} keyframes): {verdict}")
+    keyframes = f"{found.keyframes} keyframe{'' if found.keyframes == 1 else 's'}"
+    print(f"  keyframe interval: {found.keyframe_interval} frames at most ({keyframes}, display order): {verdict}")
     fix = found.fix()
     if fix:
         print(f"  fix: {fix}")
