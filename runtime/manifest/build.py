@@ -2,11 +2,13 @@
 
 Each file's key is the prefix plus its path under the folder; its objectUrl is the provider's canonical
 https form; media files carry their measured metadata, so the file also suits strict client-only
-integrations. Files that could not be registered are reported, none silently dropped.
+integrations. Files that could not be registered are reported, none silently dropped: what a file is comes
+from its content (an MP4 named ``.bin`` is measured as a video), and a file left out says why.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -15,12 +17,15 @@ from pathlib import Path
 
 from runtime.manifest.urls import ObjectUrls
 from runtime.manifest.validate import ManifestProblem
-from runtime.media.metadata import MediaMetadata, mime_type, read_metadata
+from runtime.media.content import NotMedia
+from runtime.media.metadata import MediaMetadata, read_metadata
 from runtime.media.probe import ffprobe_path
 from tether.errors import InputError, TetherError
 
 PLAIN_LISTS = {"text": "text", "application/pdf": "pdfs"}
 """Non-media files that still belong in a registration file: by MIME type (or top-level type)."""
+_SURELY_PLAIN = {"text/plain", "application/pdf"}
+"""Extensions (.txt, .pdf) that no media file borrows: listed without asking ffprobe."""
 
 
 @dataclass
@@ -30,7 +35,11 @@ class Built:
     manifest: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     problems: list[ManifestProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    """Files of other types (relative paths), left out on purpose."""
+    """Files that hold neither picture nor sound (relative paths), left out on purpose."""
+    reasons: dict[str, str] = field(default_factory=dict)
+    """Why each skipped file was left out."""
+    notes: list[ManifestProblem] = field(default_factory=list)
+    """What the owner should know about files that were registered (a misleading name, some browsers)."""
 
 
 def build_manifest(urls: ObjectUrls, folder: str, prefix: str, progress: Callable[[int], None] | None = None) -> Built:
@@ -43,28 +52,32 @@ def build_manifest(urls: ObjectUrls, folder: str, prefix: str, progress: Callabl
         raise InputError(f"{folder}: not a directory")
     ffprobe_path()  # fail once, up front, when ffprobe is missing
     built = Built()
-    media: list[tuple[str, Path]] = []
+    media: list[tuple[str, Path, str | None]] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         relative = path.relative_to(root).as_posix()
         if not _utf8(relative):
             built.problems.append(ManifestProblem(relative, "cannot be registered: its name is not UTF-8, so no "
                                                             "object key can be written for it (rename it)"))
             continue
-        mime = mime_type(path.name) or ""
+        mime = mimetypes.guess_type(path.name, strict=False)[0] or ""
         plain = PLAIN_LISTS.get(mime) or PLAIN_LISTS.get(mime.partition("/")[0])
-        if mime.partition("/")[0] in ("video", "image", "audio"):
-            media.append((relative, path))
-        elif plain:
+        if plain and mime in _SURELY_PLAIN:
             _add(built, urls, plain, relative, prefix, None)
         else:
-            built.skipped.append(relative)
+            media.append((relative, path, plain))  # .ts is a Qt translation to Python's table, and an MPEG-TS video
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        measured = pool.map(_measure, [path for _, path in media])
-        for done, ((relative, _), result) in enumerate(zip(media, measured, strict=True), start=1):
+        measured = pool.map(_measure, [path for _, path, _ in media])
+        for done, ((relative, _, plain), result) in enumerate(zip(media, measured, strict=True), start=1):
             if isinstance(result, MediaMetadata):
                 _add(built, urls, result.kind.key, relative, prefix, result)
+                built.notes += [ManifestProblem(relative, note) for note in result.notes]
+            elif isinstance(result, NotMedia) and plain:
+                _add(built, urls, plain, relative, prefix, None)
+            elif isinstance(result, NotMedia):
+                built.skipped.append(relative)
+                built.reasons[relative] = str(result).removeprefix(f"{root / relative}: ")
             else:
-                built.problems.append(ManifestProblem(relative, result))
+                built.problems.append(ManifestProblem(relative, str(result).removeprefix(f"{root / relative}: ")))
             if progress:
                 progress(done)
     return built
@@ -79,12 +92,12 @@ def _utf8(name: str) -> bool:
     return True
 
 
-def _measure(path: Path) -> MediaMetadata | str:
+def _measure(path: Path) -> MediaMetadata | TetherError:
     """The file's metadata, or why it could not be measured (ffprobe runs in parallel threads)."""
     try:
         return read_metadata(str(path))
     except TetherError as error:
-        return str(error).removeprefix(f"{path}: ")
+        return error
 
 
 def _add(

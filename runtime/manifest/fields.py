@@ -102,6 +102,7 @@ class Field:
     name: str
     spelling: str | None
     check: Check
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,9 @@ AUDIO = Kind(
         _FILE_SIZE,
         Field("mime_type", "mimeType", mime("audio", "audio")),
         Field("sample_rate", "sampleRate", integer(MIN_SAMPLE_RATE, MAX_SAMPLE_RATE)),
-        Field("bit_depth", "bitDepth", integer(1, MAX_BIT_DEPTH)),
+        # Lossy codecs (mp3, aac, opus, vorbis) keep no bit depth: a number there would be the decoder's float
+        # format, not the file's, so the field is left out for them (torchaudio's info says 0 for the same reason).
+        Field("bit_depth", "bitDepth", integer(1, MAX_BIT_DEPTH), required=False),
         Field("codec", None, codec),
         Field("num_channels", "numChannels", integer(1, MAX_CHANNELS)),
     ),

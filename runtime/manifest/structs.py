@@ -94,7 +94,7 @@ class AudioMetadata(_Strict):
             and (self.file_size is UNSET) != (self.fileSize is UNSET)
             and (self.mime_type is UNSET) != (self.mimeType is UNSET)
             and (self.sample_rate is UNSET) != (self.sampleRate is UNSET)
-            and (self.bit_depth is UNSET) != (self.bitDepth is UNSET)
+            and not (self.bit_depth is not UNSET and self.bitDepth is not UNSET)  # optional: lossy audio has none
             and (self.num_channels is UNSET) != (self.numChannels is UNSET)
         )
 

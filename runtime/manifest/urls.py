@@ -5,9 +5,9 @@ and the diagnosis of a refused URL (other bucket, other region, plain http...) a
 
 Anything that two readers could resolve to different objects is refused rather than guessed: dot segments
 (browsers resolve ``..`` and ``%2e%2e`` before S3 sees them), empty segments (some clients collapse
-``//``), backslashes (browsers read them as ``/``), double percent-encoding, percent-encoding in ``s3://``
-or ``gs://`` URLs (tools disagree on whether it is decoded), and a raw ``+`` in an S3 URL path (S3 reads it
-as a space).
+``//``), raw backslashes (browsers read them as ``/``; ``%5C`` is a backslash in the key), double
+percent-encoding, percent-encoding in ``s3://`` or ``gs://`` URLs (tools disagree on whether it is decoded),
+and a raw ``+`` in an S3 URL path (S3 reads it as a space).
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ class ObjectUrls:
         if _CONTROL.search(url):
             return "contains a control character"
         if "\\" in url:
-            return "contains a backslash, which browsers read as '/'; percent-encode it as %5C if it is in the key"
+            return "contains a backslash, which browsers read as '/'; write it as %5C if it is part of the key"
         if "?" in url or "#" in url:
             return (
                 "has a query or fragment (? or #): give the plain object URL, the platform signs URLs itself "
@@ -193,8 +193,10 @@ class ObjectUrls:
             return "names the bucket, not an object"
         if key.endswith("/"):
             return "names a folder, not an object"
-        if _CONTROL.search(key) or "\\" in key:
-            return "decodes to a key with a control character or backslash"
+        if _CONTROL.search(key):
+            return "decodes to a key with a control character"
+        if "\\" in key and {".", ".."} & set(re.split(r"[/\\]", key)):
+            return "has a '.' or '..' segment between backslashes, which readers that take '\\' for '/' resolve away"
         segments = key.split("/")
         if "" in segments:
             return "has an empty path segment (//), which some clients collapse: the object is ambiguous"

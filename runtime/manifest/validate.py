@@ -167,7 +167,7 @@ class Rules:
         problems += [
             ManifestProblem(child(path, f.name), "required field is missing")
             for f in kind.fields
-            if f.name not in written
+            if f.required and f.name not in written
         ]
         return problems
 

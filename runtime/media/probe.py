@@ -6,9 +6,15 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from tether.errors import InputError, ReadError
+
+ESTIMATED = "Estimating duration from bitrate"
+"""ffprobe's warning when it guesses a duration from the first frames' bitrate (MP3 without a Xing header,
+ADTS AAC): the guess is off by whatever the bitrate varies, so such files are measured by their packets."""
 
 
 class FfprobeMissing(ReadError):
@@ -42,19 +48,57 @@ def readable(path: str) -> None:
         raise ReadError(f"{path}: cannot read: {error.strerror}") from None
 
 
-def run_ffprobe(path: str, *args: str) -> str:
-    """ffprobe's standard output for ``path``; InputError when it cannot read the file as media."""
+def _run(path: str, *args: str) -> subprocess.CompletedProcess[str]:
     readable(path)
-    command = [ffprobe_path(), "-v", "error", *args, "-i", "file:" + os.path.abspath(path)]
+    command = [ffprobe_path(), *args, "-i", "file:" + os.path.abspath(path)]
     # errors="replace": ffprobe echoes the file name, which need not be UTF-8
     result = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
     if result.returncode != 0:
         said = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
         raise InputError(f"{path}: not a media file ffprobe can read ({said})")
-    return result.stdout
+    return result
+
+
+def run_ffprobe(path: str, *args: str) -> str:
+    """ffprobe's standard output for ``path``; InputError when it cannot read the file as media."""
+    return _run(path, "-v", "error", *args).stdout
 
 
 def probe(path: str) -> dict[str, Any]:
-    """The container and every stream of ``path``, as ffprobe's JSON."""
-    found: dict[str, Any] = json.loads(run_ffprobe(path, "-print_format", "json", "-show_format", "-show_streams"))
+    """The container and every stream of ``path``, as ffprobe's JSON; ``estimated`` is set when ffprobe
+    only guessed the duration (its warning, which ``-v error`` would hide)."""
+    result = _run(path, "-v", "warning", "-print_format", "json", "-show_format", "-show_streams")
+    found: dict[str, Any] = json.loads(result.stdout)
+    found["estimated"] = ESTIMATED in result.stderr
     return found
+
+
+@dataclass(frozen=True)
+class Packet:
+    """One packet of one stream, times in seconds (exact fractions of the stream's time base)."""
+
+    stream: int
+    time: Fraction
+    """Presentation time, or decode time where the container gives none."""
+    duration: Fraction
+    size: int
+    key: bool
+
+
+def packets(path: str, found: dict[str, Any]) -> list[Packet]:
+    """Every packet ffprobe reads from ``path`` (without decoding), except those the container discards."""
+    bases = {int(s["index"]): Fraction(str(s.get("time_base", "1/1"))) for s in found.get("streams", [])}
+    out = run_ffprobe(path, "-show_entries", "packet=stream_index,pts,dts,duration,size,flags", "-of", "csv=p=0")
+    read = []
+    for line in out.splitlines():
+        fields = line.split(",")
+        if len(fields) < 6:
+            continue
+        index, pts, dts, duration, size, flags = fields[:6]
+        when = pts if pts != "N/A" else dts
+        if when == "N/A" or "D" in flags or not index.isdigit():
+            continue
+        base = bases.get(int(index), Fraction(1))
+        length = int(duration) if duration.lstrip("-").isdigit() else 0
+        read.append(Packet(int(index), int(when) * base, length * base, int(size), "K" in flags))
+    return read

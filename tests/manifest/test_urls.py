@@ -103,8 +103,8 @@ OUTSIDE = [
     ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos//a.mp4", "empty path segment (//)"),
     ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com//videos/a.mp4", "empty path segment (//)"),
     ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos\\..\\secret", "backslash"),
-    ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos/%5C..%5Ca", "control character or backslash"),
-    ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos/a%00.mp4", "control character or backslash"),
+    ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos/%5C..%5Ca", "'..' segment between backslashes"),
+    ("traffic-video", f"https://{TV}.s3.eu-west-2.amazonaws.com/videos/a%00.mp4", "control character"),
     (
         "traffic-video",
         f"https://{TV}.s3.eu-west-2.amazonaws.com/videos/a%zz.mp4",

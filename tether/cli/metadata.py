@@ -12,14 +12,21 @@ from tether.cli.formatting import Progress, add_output, print_json
 from tether.errors import EXIT_FINDINGS, EXIT_OK, InputError, TetherError
 from tether.spec import load_spec
 
-HELP = """Measure local media files with ffprobe and print each one's metadata block, ready to paste into a
-registration file (videoMetadata, imageMetadata or audioMetadata, keys in snake_case). Strict
+HELP = """Measure local media files with ffprobe and Pillow and print each one's metadata block, ready to paste
+into a registration file (videoMetadata, imageMetadata or audioMetadata, keys in snake_case). Strict
 client-only integrations need one for every item, and take it as given: measure, do not guess.
+
+Measured as a browser displays the file: width and height after rotation (display matrix, EXIF
+orientation) and non-square pixels; a video's duration and fps from its picture stream; the list and
+MIME type from the content, not the extension (a mismatch is noted). Files no browser shows (MPEG-TS,
+AVI, TIFF, HEIC, variable frame rate...) are refused with the ffmpeg command that converts them;
+bit_depth is left out for lossy audio (mp3, aac, opus, vorbis), which has none.
 
 With --manifest, write a whole registration file for a folder instead: every file under DIR becomes an
 item whose key is PREFIX + its path under DIR, with the integration's canonical https objectUrl; media
-files carry their metadata, .txt files go in "text" and .pdf files in "pdfs", other files are listed as
-skipped. Nothing is written if any file cannot be measured or its URL would be refused.
+files carry their metadata, .txt files go in "text" and .pdf files in "pdfs", files holding neither
+picture nor sound are listed as skipped, each with the reason. Nothing is written if any file cannot be
+measured or its URL would be refused.
 
 ffprobe comes from the Debian package ffmpeg (./scripts/install-system-packages installs it).
 
@@ -83,8 +90,11 @@ def _files(args: argparse.Namespace) -> int:
             worst = max(worst, error.exit_code)
             continue
         assert found.kind.metadata
+        for note in found.notes:
+            print(f"tether: note: {path}: {note}", file=sys.stderr)
         if args.output == "json":
-            results.append({"file": path, "list": found.kind.key, found.kind.metadata: found.block})
+            entry = {"file": path, "list": found.kind.key, found.kind.metadata: found.block}
+            results.append({**entry, "notes": list(found.notes)} if found.notes else entry)
         else:
             print(f"{path} ({found.kind.key}):\n  {json.dumps(found.kind.metadata)}: {json.dumps(found.block)}")
     if args.output == "json":
@@ -109,6 +119,10 @@ def _manifest(args: argparse.Namespace) -> int:
         built = build_manifest(ObjectUrls(integration), folder, prefix, progress)
     finally:
         progress.close()
+    for note in built.notes:
+        print(f"tether: note: {Path(folder) / note.path}: {note.message}", file=sys.stderr)
+    for skipped in built.skipped:
+        print(f"tether: skipped {Path(folder) / skipped}: {built.reasons[skipped]}", file=sys.stderr)
     for problem in built.problems:
         print(f"{Path(folder) / problem.path}: {problem.message}", file=sys.stderr)
     if built.problems:
@@ -116,10 +130,13 @@ def _manifest(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     _write(args.manifest, built.manifest)
     counts = ", ".join(f"{len(items)} {key}" for key, items in built.manifest.items()) or "no items"
-    skipped = f"; skipped {len(built.skipped)} other files: {', '.join(built.skipped)}" if built.skipped else ""
+    skipped = f"; skipped {len(built.skipped)} files that are not media: {', '.join(built.skipped)}"
+    skipped = skipped if built.skipped else ""
     summary = {"file": args.manifest, "integration": integration.name, "prefix": prefix, "skipped": built.skipped}
     if args.output == "json":
-        print_json({**summary, "items": {key: len(items) for key, items in built.manifest.items()}})
+        notes = [{"file": note.path, "note": note.message} for note in built.notes]
+        items = {key: len(items) for key, items in built.manifest.items()}
+        print_json({**summary, "reasons": built.reasons, "notes": notes, "items": items})
     else:
         print(f"wrote {args.manifest}: {counts} for integration {integration.name!r}{skipped}")
     return EXIT_OK
