@@ -85,10 +85,18 @@ class Packet:
     key: bool
 
 
+PACKET_ENTRIES = ("-show_entries", "packet=stream_index,pts,dts,duration,size,flags", "-of", "csv=p=0")
+"""ffprobe's arguments for the packet list that :func:`parse_packets` reads."""
+
+
 def packets(path: str, found: dict[str, Any]) -> list[Packet]:
     """Every packet ffprobe reads from ``path`` (without decoding), except those the container discards."""
+    return parse_packets(run_ffprobe(path, *PACKET_ENTRIES), found)
+
+
+def parse_packets(out: str, found: dict[str, Any]) -> list[Packet]:
+    """The packets of ffprobe's :data:`PACKET_ENTRIES` output, timed in each stream's time base of ``found``."""
     bases = {int(s["index"]): Fraction(str(s.get("time_base", "1/1"))) for s in found.get("streams", [])}
-    out = run_ffprobe(path, "-show_entries", "packet=stream_index,pts,dts,duration,size,flags", "-of", "csv=p=0")
     read = []
     for line in out.splitlines():
         fields = line.split(",")

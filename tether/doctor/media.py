@@ -7,22 +7,24 @@ long video is not downloaded; the judgement is the media check's own (runtime.me
 from __future__ import annotations
 
 import json
+import mimetypes
 import subprocess
 from fractions import Fraction
 from typing import Any
 
-from runtime.media.metadata import mime_type
-from runtime.media.playback import KEYFRAME_INTERVAL, Playback, rate
-from runtime.media.probe import ffprobe_path
+from runtime.media.playback import KEYFRAME_INTERVAL, Playback, keyframe_runs, peak_bitrate, rate
+from runtime.media.probe import PACKET_ENTRIES, ffprobe_path, parse_packets
 from tether.doctor.findings import Finding
 
-PACKETS = 300
-"""Video packets read for the keyframe interval: six runs of the recommended 50 frames."""
+PACKETS = 600
+"""Packets read (of every stream) for the peak bitrate and the keyframe interval: several runs of the
+recommended 50 frames, without downloading a long video."""
 TIMEOUT = 60
 
 
 def is_video(key: str) -> bool:
-    return (mime_type(key) or "").startswith("video/")
+    """Judged by the key's name: doctor reads only a few ranges of the object, never its whole content."""
+    return (mimetypes.guess_type(key, strict=False)[0] or "").startswith("video/")
 
 
 def _ffprobe(url: str, ca_file: str | None, *args: str) -> str:
@@ -39,26 +41,27 @@ def _ffprobe(url: str, ca_file: str | None, *args: str) -> str:
 def measure(key: str, url: str, ca_file: str | None) -> Playback:
     """Measure the video behind ``url`` (OSError when ffprobe cannot read it)."""
     found: dict[str, Any] = json.loads(_ffprobe(url, ca_file, "-print_format", "json", "-show_format", "-show_streams"))
-    video = next(s for s in found.get("streams", []) if s.get("codec_type") == "video")
-    audio = [int(s.get("bit_rate") or 0) for s in found.get("streams", []) if s.get("codec_type") == "audio"]
-    flags = _ffprobe(url, ca_file, "-select_streams", "v:0", "-read_intervals", f"%+#{PACKETS}",
-                     "-show_entries", "packet=flags", "-of", "csv=p=0").split()  # fmt: skip
-    starts = [index for index, flag in enumerate(flags) if "K" in flag]
-    runs = [b - a for a, b in zip(starts, [*starts[1:], len(flags)], strict=True)]
+    streams = found.get("streams", [])
+    video = next(s for s in streams if s.get("codec_type") == "video")
+    sounds = [s for s in streams if s.get("codec_type") == "audio"]
+    read = parse_packets(_ffprobe(url, ca_file, "-read_intervals", f"%+#{PACKETS}", *PACKET_ENTRIES), found)
+    frames = [p for p in read if p.stream == int(video["index"])]
+    keyframes, interval = keyframe_runs(frames)
     fmt = found.get("format", {})
-    duration = float(fmt.get("duration") or 0)
     return Playback(
         file=key,
         codec=str(video.get("codec_name", "unknown")),
         width=int(video.get("width") or 0),
         height=int(video.get("height") or 0),
         fps=float(Fraction(video.get("avg_frame_rate") or "0/1")) if video.get("avg_frame_rate") != "0/0" else 0.0,
-        duration=duration,
+        duration=float(fmt.get("duration") or 0),
         bitrate=float(fmt.get("bit_rate") or 0),
-        audio_bitrate=float(sum(audio)),
-        frames=len(flags),
-        keyframes=len(starts),
-        keyframe_interval=max(runs, default=len(flags)),
+        peak_bitrate=peak_bitrate(read),
+        audio_codec=str(sounds[0].get("codec_name")) if sounds else None,
+        audio_bitrate=float(sum(int(s.get("bit_rate") or 0) for s in sounds)),
+        frames=len(frames),
+        keyframes=keyframes,
+        keyframe_interval=interval,
         bandwidth=None,
     )
 
