@@ -1,8 +1,9 @@
 """Bench: the direct URL signers against the SDKs, measured in one run on this machine.
 
 Each contender signs a batch of realistic frame keys; rounds interleave the contenders so that load on the
-machine falls on all of them alike, and the median rate (per CPU second) of the rounds is reported. Ratios are taken between
-rates of the same run. Credentials are dummies (the conformance-vector key for RSA); nothing is sent anywhere.
+machine falls on all of them alike, and the median rate (per CPU second) of the rounds is reported. Ratios
+are taken between rates of the same run. Credentials are dummies (the conformance-vector key for RSA);
+nothing is sent anywhere.
 
     .venv/bin/python bench/signing.py             # 5 rounds
     .venv/bin/python bench/signing.py --rounds 9
