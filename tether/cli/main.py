@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.metadata
 import os
 import sys
 from collections.abc import Sequence
@@ -53,12 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 findings, 2 bad input or usage, 3 could not read what was needed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"tether {version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
         module = importlib.import_module(f"tether.cli.{name.replace('-', '_')}")
         module.register(sub)
     return parser
+
+
+def version() -> str:
+    """The installed distribution's version (pyproject.toml's), or a note that tether runs uninstalled."""
+    try:
+        return importlib.metadata.version("tether")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed: run from a source folder)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
