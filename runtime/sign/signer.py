@@ -78,6 +78,8 @@ class UrlSigner:
         self.records = records
         self.settings = settings
         self.credentials = credentials if credentials is not None else EnvironmentCredentials(settings)
+        self._permanent = type(self.credentials) is EnvironmentCredentials
+        """Its leases without an end are kept for good: a signer made for one need not ask again."""
         self._lock = threading.Lock()
         self._decisions: dict[tuple[str, str], _Decided] = {}
         self._signers: dict[str, tuple[Lease[Any], Any]] = {}
@@ -201,11 +203,13 @@ class UrlSigner:
 
     def _s3(self, target: S3Target, lifetime: int, second: int) -> tuple[int, str | None, S3Presigner]:
         """The lifetime cut to the credentials' (with its note), and the presigner for them."""
+        kept = self._signers.get(target.integration)
+        if self._permanent and kept is not None and kept[0].expires_at is None:
+            return lifetime, None, kept[1]  # EnvironmentCredentials would answer with this same lease
         lease = self.credentials.aws(target)
         note = None
         if lease.expires_at is not None:
             lifetime, note = expiry.fit(second, lifetime, lease.expires_at, lease.name)
-        kept = self._signers.get(target.integration)
         if kept is not None and kept[0] is lease:
             presigner: S3Presigner = kept[1]
             return lifetime, note, presigner

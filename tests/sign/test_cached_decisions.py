@@ -17,11 +17,12 @@ from itertools import product
 import pytest
 
 from runtime.access import Action, decide
-from runtime.sign import Refused, SignedUrl, UrlSigner
+from runtime.sign import EnvironmentCredentials, Refused, SignedUrl, UrlSigner
 from runtime.sign.keys import key_problem, keys_problem
 from runtime.sign.signer import MAX_DECISIONS
 from tests.sign.support import NOW, SPEC, FakeCredentials, runtime
 from tether.errors import InputError
+from tether.settings import load_settings
 from tether.spec import parse_spec
 
 USERS = ["ann@acme.ai", "ben@acme.ai", "nia@acme.ai", "olga@acme.ai", "Ben@Acme.AI", "eve@evil.example"]
@@ -154,3 +155,19 @@ def test_one_key_signs_and_logs_as_a_batch_of_one_does(expires: object, caplog: 
             assert (single, logged) == (many, [r.getMessage() for r in caplog.records]), (user, integration, key)
             answers.add(single[0])
     assert answers == {"signed", "refused", "bad input"} if expires is None else answers >= {"refused", "bad input"}
+
+
+def test_a_credential_source_of_the_platform_is_asked_on_every_call() -> None:
+    fake = FakeCredentials()
+    rt = runtime(credentials=fake)
+    for _ in range(3):
+        rt.sign("ann@acme.ai", "videos", "videos/a.mp4", now=NOW)
+    assert len(fake.asked) == 3  # it may rotate a key at any time; only its own cache may skip the work
+
+
+def test_keys_from_the_environment_sign_alike_one_by_one_and_batched() -> None:
+    env = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
+    rt = runtime(env=env, credentials=EnvironmentCredentials(load_settings(environ=env)))
+    one = [rt.sign("ben@acme.ai", "videos", "videos/a.mp4", now=NOW) for _ in range(3)]
+    [batched] = rt.sign_many("ben@acme.ai", "videos", ["videos/a.mp4"], now=NOW)
+    assert one == [batched] * 3 and "X-Amz-Credential=AKIDEXAMPLE" in batched.url
