@@ -3,9 +3,9 @@
 Builds specs of 10, 100 and 1,000 integrations (the five providers in turn, each with the options that add
 resources: roles, reader accounts with HMAC keys, user-delegation role assignments, store providers), runs
 the program under mocks (``components.graph.build_graph``: render, construct every component, drain every
-registration), and prints the median wall and CPU time of each size and the growth per 10x measured in
-the same run (from CPU time, which other processes on a shared machine disturb less). Linear growth is a
-ratio near 10.
+registration), and prints the median wall and CPU time of each size, the growth per 10x measured in
+the same run (from CPU time, which other processes on a shared machine disturb less; linear growth is a
+ratio near 10), and the peak memory with what each further integration adds to it.
 
     .venv/bin/python bench/components.py
     .venv/bin/python bench/components.py --sizes 10 100 --repeat 5
@@ -14,6 +14,8 @@ ratio near 10.
 from __future__ import annotations
 
 import argparse
+import gc
+import resource
 import statistics
 import sys
 import time
@@ -74,6 +76,7 @@ def measure(count: int, repeat: int) -> tuple[float, float, int]:
     spec = parse_spec(spec_text(count), f"bench-{count}.yaml").spec
     wall, cpu, resources = [], [], 0
     for _ in range(repeat):
+        gc.collect()  # the last build's cycles, so each build's peak memory is its own
         start, start_cpu = time.perf_counter(), time.process_time()
         resources = len(build_graph(spec))
         wall.append(time.perf_counter() - start)
@@ -88,24 +91,30 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore", DeprecationWarning)
     measure(5, 1)  # imports and first-use costs out of the way
-    print(f"{'integrations':>12} {'resources':>9} {'wall s':>8} {'cpu s':>8} {'cpu ms/integration':>18}  growth (cpu)")
-    previous: tuple[int, float] | None = None
-    for size in args.sizes:
+    print(
+        f"{'integrations':>12} {'resources':>9} {'wall s':>8} {'cpu s':>8} {'cpu ms/integration':>18} "
+        f"{'peak MB':>8} {'MB/integration':>14}  growth (cpu)"
+    )
+    previous: tuple[int, float, float] | None = None
+    for size in sorted(set(args.sizes)):
         wall, cpu, resources = measure(size, args.repeat)
-        growth = ""
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # sizes ascend: this size's peak
+        growth, per_integration = "", ""
         if previous is not None:
-            last_size, last_cpu = previous
+            last_size, last_cpu, last_peak = previous
             growth = f"x{cpu / last_cpu:.1f} for x{size / last_size:g} integrations"
             linear = size / last_size
-            report(
-                "components",
-                f"CPU growth, {last_size} -> {size} integrations",
-                cpu / last_cpu,
-                f"~{linear:g}x (linear)",
-                cpu / last_cpu <= 2 * linear,
-            )
-        print(f"{size:>12} {resources:>9} {wall:>8.3f} {cpu:>8.3f} {1000 * cpu / size:>18.2f}  {growth}")
-        previous = (size, cpu)
+            span = f"{last_size} -> {size} integrations"
+            report("components", f"CPU growth, {span}", cpu / last_cpu, f"~{linear:g}x (linear)",
+                   cpu / last_cpu <= 1.5 * linear)
+            marginal = (peak - last_peak) / (size - last_size)
+            per_integration = f"{marginal:.3f}"
+            report("components", f"memory per integration, {span}", marginal, "", None, unit="MB")
+        print(
+            f"{size:>12} {resources:>9} {wall:>8.3f} {cpu:>8.3f} {1000 * cpu / size:>18.2f} "
+            f"{peak:>8.0f} {per_integration:>14}  {growth}"
+        )
+        previous = (size, cpu, peak)
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ class Runtime:
 
         ``expires_in`` (seconds or a timedelta) defaults to the integration's expiry; ``now`` pins the clock.
         """
-        return self._signer.sign(user, integration, [key], expires_in, now)[0]
+        return self._signer.sign_one(user, integration, key, expires_in, now)
 
     def sign_many(
         self,

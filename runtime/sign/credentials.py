@@ -115,6 +115,9 @@ class EnvironmentCredentials:
     # AWS, OTC, S3-compatible ---------------------------------------------------------------
     def aws(self, target: S3Target) -> Lease[AwsCredentials]:
         key = ("aws", target.provider, target.role_arn or "", target.external_id or "")
+        lease = self._leases.get(key)
+        if lease is not None and (lease.expires_at is None or self._lasts(lease)):
+            return lease  # signing asks on every call: the common answer takes no lock and makes no closure
         if target.role_arn is None:
             return self._cached(key, self._lasts, lambda: self._chain(target.provider))
         return self._cached(key, self._lasts, lambda: self._assume(target))

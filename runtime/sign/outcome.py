@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from tether.errors import EXIT_FINDINGS, TetherError
 
 
-@dataclass(frozen=True)
-class SignedUrl:
+class SignedUrl(NamedTuple):
     """A URL to one object, valid until ``expires_at`` (UTC); ``note`` says why it ends sooner than asked.
 
-    The URL is a bearer credential: hand it to the browser and drop it, never log or store it (R10).
+    The URL is a bearer credential: hand it to the browser and drop it, never log or store it (R10); its
+    repr leaves it out. A named tuple, because a page signs thousands and a frozen dataclass costs a
+    third of what signing one does.
     """
 
-    url: str = field(repr=False)
+    url: str
     expires_at: datetime
     note: str | None = None
+
+    def __repr__(self) -> str:
+        return f"SignedUrl(expires_at={self.expires_at!r}, note={self.note!r})"
 
 
 class Refused(TetherError):

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Literal
 from urllib.parse import quote
 
-from runtime.signing.common import encode_path, epoch_second
+from runtime.signing.common import Instant, encode_path, epoch_second
 
 SAS_VERSION = "2026-10-06"
 """``sv``: the service version the SDK signs with (azure-storage-blob 12.31); a test keeps the two equal."""
@@ -83,7 +83,7 @@ class BlobSasSigner:
         blob: str,
         *,
         expires_in: int,
-        now: datetime | None = None,
+        now: Instant = None,
         start: datetime | None = None,
     ) -> str:
         """The SAS query string (no leading ``?``) granting read of ``container/blob`` until ``now + expires_in``."""
@@ -108,14 +108,14 @@ class BlobSasSigner:
         blob: str,
         *,
         expires_in: int,
-        now: datetime | None = None,
+        now: Instant = None,
         start: datetime | None = None,
     ) -> str:
         """The blob's URL with its SAS, encoded as the SDK's ``BlobClient.url`` encodes it."""
         token = self.token(container, blob, expires_in=expires_in, now=now, start=start)
         return f"{account_url.rstrip('/')}/{quote(container)}/{encode_path(blob)}?{token}"
 
-    def _expiry(self, now: datetime | None, expires_in: int) -> str:
+    def _expiry(self, now: Instant, expires_in: int) -> str:
         """``se`` for ``now + expires_in``, refusing to outlive a user delegation key."""
         second = epoch_second(now) + expires_in
         if self.key_expiry is not None and second > self.key_expiry.timestamp():

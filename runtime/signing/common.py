@@ -40,10 +40,17 @@ def parse_endpoint(url: str) -> Endpoint:
     return Endpoint(parts.scheme, parts.netloc, host, is_ip)
 
 
-def epoch_second(now: datetime | None) -> int:
-    """Whole seconds since the epoch: ``now`` if given (a naive value is UTC, as in the SDKs), else the clock."""
+Instant = datetime | int | None
+"""When a URL is signed: a datetime (naive is UTC, as in the SDKs), whole seconds since the epoch (what a caller
+that signs many URLs in one second passes, to skip converting), or None for the clock."""
+
+
+def epoch_second(now: Instant) -> int:
+    """Whole seconds since the epoch: ``now`` if given, else the clock."""
     if now is None:
         return int(time.time())
+    if isinstance(now, int):
+        return now
     return int((now if now.tzinfo is not None else now.replace(tzinfo=UTC)).timestamp())
 
 

@@ -18,11 +18,10 @@ import hmac
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
 
-from runtime.signing.common import Endpoint, encode_path, epoch_second, parse_endpoint
+from runtime.signing.common import Endpoint, Instant, encode_path, epoch_second, parse_endpoint
 
 DEFAULT_ENDPOINT = "https://storage.googleapis.com"
 MAX_EXPIRES = 7 * 24 * 3600
@@ -155,7 +154,7 @@ class GcsV4Signer:
         blob: str | None,
         *,
         expires_in: int,
-        now: datetime | None = None,
+        now: Instant = None,
         method: str = "GET",
         headers: Mapping[str, str] | None = None,
         query: Mapping[str, str] | None = None,

@@ -16,11 +16,10 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Literal
 from urllib.parse import quote
 
-from runtime.signing.common import encode_path, epoch_second, parse_endpoint
+from runtime.signing.common import Instant, encode_path, epoch_second, parse_endpoint
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_EXPIRES = 7 * 24 * 3600
@@ -97,19 +96,19 @@ class S3Presigner:
         self._contexts: dict[tuple[str, int, str, int], _Context] = {}
 
     def presign(
-        self, bucket: str, key: str, *, expires_in: int, now: datetime | None = None, method: Method = "GET"
+        self, bucket: str, key: str, *, expires_in: int, now: Instant = None, method: Method = "GET"
     ) -> str:
         """A URL that lets its holder ``method`` the object ``key`` until ``now + expires_in`` seconds."""
         return _sign(self._context(bucket, expires_in, now, method), key)
 
     def presign_many(
-        self, bucket: str, keys: Iterable[str], *, expires_in: int, now: datetime | None = None, method: Method = "GET"
+        self, bucket: str, keys: Iterable[str], *, expires_in: int, now: Instant = None, method: Method = "GET"
     ) -> list[str]:
         """One URL per key, all with the same time and expiry."""
         context = self._context(bucket, expires_in, now, method)
         return [_sign(context, key) for key in keys]
 
-    def _context(self, bucket: str, expires_in: int, now: datetime | None, method: str) -> _Context:
+    def _context(self, bucket: str, expires_in: int, now: Instant, method: str) -> _Context:
         second = epoch_second(now)
         cache_key = (bucket, expires_in, method, second)
         context = self._contexts.get(cache_key)

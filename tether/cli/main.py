@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import importlib
+import importlib.metadata
 import os
 import sys
 from collections.abc import Sequence
@@ -56,12 +58,21 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 ok, 1 findings, 2 bad input or usage, 3 could not read what was needed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"tether {version()}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMANDS:
         module = importlib.import_module(f"tether.cli.{name.replace('-', '_')}")
         module.register(sub)
     return parser
+
+
+def version() -> str:
+    """The installed distribution's version (pyproject.toml's), or a note that tether runs uninstalled."""
+    try:
+        return importlib.metadata.version("tether")
+    except importlib.metadata.PackageNotFoundError:
+        return "(not installed: run from a source folder)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,5 +117,12 @@ def _internal_error(error: Exception) -> int:
 
 
 def run() -> None:
-    """Console-script entry point."""
-    sys.exit(main())
+    """Console-script entry point.
+
+    Before exiting, every object is frozen out of the cyclic garbage collector: the interpreter's final
+    full collection would otherwise walk all a command made (seconds after a large `preview`), to free
+    memory that the process is about to give back anyway.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)

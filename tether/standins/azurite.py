@@ -1,6 +1,6 @@
 """Azurite: the Azure Blob API with real Shared Key and SAS checks, standing in for Azure Storage.
 
-Installed by npm from the repository's package.json (``npm install``); run as ``azurite-blob`` on loopback.
+Installed by npm (the repository's package.json, or globally); run as ``azurite-blob`` on loopback.
 Telemetry is switched off (nothing may leave the machine) and the account always comes from the first path
 segment, so URLs look like ``http://127.0.0.1:PORT/ACCOUNT/CONTAINER/BLOB`` whatever host name is used.
 With ``tls=True`` it serves HTTPS (``--cert``/``--key``, a self-signed certificate for 127.0.0.1), as real Azure
@@ -9,6 +9,7 @@ does only, so SAS URLs carry ``spr=https`` like production ones.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,12 +23,45 @@ DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFP
 """Azurite's well-known development account: public, documented, and accepted by nothing but emulators."""
 
 
+AZURITE_VERSION = "3.37.0"
+"""The version package.json pins, and the one the install hint names (a wheel carries no package.json)."""
+
+
 def azurite_binary(root: Path = ROOT) -> Path:
-    """``azurite-blob`` as ``npm install`` placed it under the repository's node_modules."""
-    binary = root / "node_modules" / ".bin" / "azurite-blob"
-    if not binary.exists():
+    """``azurite-blob`` where a user has it, else StandinError saying the one command that installs it.
+
+    Looked for in order: the checkout's node_modules (``npm install`` there, when tether runs from its
+    repository), the current folder's node_modules, ``PATH``, and a global npm install (``npm root -g``).
+    """
+    for folder in dict.fromkeys([root, Path.cwd()]):
+        local = folder / "node_modules" / ".bin" / "azurite-blob"
+        if local.is_file():
+            return local
+    on_path = shutil.which("azurite-blob")
+    if on_path:
+        return Path(on_path)
+    global_bin = _npm_global_bin()
+    if global_bin is not None:
+        return global_bin
+    if (root / "package.json").is_file():
         raise process.StandinError(f"Azurite is not installed: run `npm install` in {root}")
-    return binary
+    raise process.StandinError(f"Azurite is not installed: run `npm install --global azurite@{AZURITE_VERSION}`")
+
+
+def _npm_global_bin() -> Path | None:
+    """``azurite-blob`` of a global npm install that is not on PATH (a prefix of the user's choosing)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    try:
+        found = subprocess.run([npm, "root", "--global"], capture_output=True, text=True, timeout=30, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    modules = Path(found.stdout.strip())  # PREFIX/lib/node_modules; npm links binaries into PREFIX/bin
+    for binary in (modules.parent.parent / "bin" / "azurite-blob", modules / ".bin" / "azurite-blob"):
+        if binary.is_file():
+            return binary
+    return None
 
 
 @dataclass(frozen=True)

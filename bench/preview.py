@@ -1,0 +1,108 @@
+"""Bench: `tether preview` of large specs, the whole command as a user runs it, time and memory per integration.
+
+Each size runs ``tether preview SPEC --output json`` in a fresh process (spec from bench/components.py: the
+five providers in turn, with the options that add resources) and reads its wall time, CPU time and peak
+resident memory from the operating system. The program runs under Pulumi's mocks exactly as `pulumi up`
+runs it; see components/graph.py for where the time went and what was cut.
+
+Targets (issue 14): 1,000 integrations within 10 s and 1 GB; growth linear (CPU time per 10x integrations
+about 10x). Wall time counts whatever else the machine is doing; CPU time does not, so both are printed.
+
+    .venv/bin/python bench/preview.py
+    .venv/bin/python bench/preview.py --sizes 100 1000 5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[0] = str(ROOT)  # `bench.*` from the project root, when run as a script
+
+from bench.components import spec_text  # noqa: E402
+from bench.ratios import report  # noqa: E402
+
+TARGET_SIZE = 1000
+TARGET_SECONDS = 10.0
+TARGET_MB = 1024.0
+
+
+@dataclass(frozen=True)
+class Run:
+    """One `tether preview` process: its wall and CPU seconds and peak resident memory."""
+
+    integrations: int
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def preview(size: int, folder: Path) -> Run:
+    """Run `tether preview` on a spec of ``size`` integrations; fail loudly if the command does."""
+    spec = folder / f"preview-{size}.yaml"
+    spec.write_text(spec_text(size))
+    tether = ROOT / ".venv" / "bin" / "tether"
+    command = [str(tether)] if tether.exists() else [sys.executable, "-m", "tether.cli.main"]
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        child = subprocess.Popen([*command, "preview", str(spec), "--output", "json"], stdout=sink, cwd=folder)
+        _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"bench/preview: tether preview of {size} integrations failed (exit {child.returncode})")
+    return Run(size, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 2000])
+    args = parser.parse_args()
+    sizes = sorted(set(args.sizes))
+    print(f"{'integrations':>12} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} {'cpu ms/int.':>11} {'MB/int.':>8}  growth")
+    runs: list[Run] = []
+    with tempfile.TemporaryDirectory(prefix="tether-preview-bench-") as folder:
+        for size in sizes:
+            run = preview(size, Path(folder))
+            growth, per_integration = "", ""
+            if runs:
+                last = runs[-1]
+                per_integration = f"{(run.peak_mb - last.peak_mb) / (size - last.integrations):.3f}"
+                growth = f"cpu x{run.cpu / last.cpu:.1f} for x{size / last.integrations:g} integrations"
+            print(
+                f"{size:>12} {run.wall:>8.1f} {run.cpu:>8.1f} {run.peak_mb:>8.0f} "
+                f"{1000 * run.cpu / size:>11.2f} {per_integration:>8}  {growth}"
+            )
+            runs.append(run)
+    _report(runs)
+
+
+def _report(runs: list[Run]) -> None:
+    """The targets, for bench/run: time and memory at 1,000 integrations, memory per integration, growth."""
+    at = {run.integrations: run for run in runs}
+    if TARGET_SIZE in at:
+        run = at[TARGET_SIZE]
+        report("preview", "1,000 integrations, wall time", run.wall, f"<= {TARGET_SECONDS:g} s",
+               run.wall <= TARGET_SECONDS, unit="s")
+        report("preview", "1,000 integrations, CPU time", run.cpu, "", None, unit="s")
+        report("preview", "1,000 integrations, peak memory", run.peak_mb, f"<= {TARGET_MB:g} MB",
+               run.peak_mb <= TARGET_MB, unit="MB")
+    for last, run in pairwise(runs):
+        span = f"{last.integrations} -> {run.integrations} integrations"
+        per_integration = (run.peak_mb - last.peak_mb) / (run.integrations - last.integrations)
+        report("preview", f"memory per integration, {span}", per_integration, "", None, unit="MB")
+        linear = run.integrations / last.integrations
+        report("preview", f"CPU growth, {span}", run.cpu / last.cpu, f"~{linear:g}x (linear)",
+               run.cpu / last.cpu <= 1.5 * linear)
+
+
+if __name__ == "__main__":
+    main()
