@@ -32,6 +32,7 @@ COMMANDS = (
     "drift",
     "doctor",
     "sign",
+    "register",
     "sandbox",
     "demo",
 )
