@@ -11,8 +11,7 @@ from azure.storage.blob import BlobServiceClient
 
 from tether.demo.samples import make_samples
 from tether.settings import Settings, load_settings
-from tether.spec import parse_spec
-from tether.spec.model import Spec
+from tether.spec import LoadedSpec, parse_spec
 from tether.standins.azurite import AzuriteHandle
 from tether.standins.seaweedfs import SeaweedFSHandle
 
@@ -43,7 +42,7 @@ def samples(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return {key: made[name] for key, name in OBJECTS.items()} | EXTRA
 
 
-def s3_spec(endpoint: str, bucket: str) -> Spec:
+def s3_spec(endpoint: str, bucket: str) -> LoadedSpec:
     return parse_spec(HEAD + f"""\
   - name: lab
     provider: s3-compatible
@@ -56,7 +55,7 @@ def s3_spec(endpoint: str, bucket: str) -> Spec:
 """, "lab.yaml")  # fmt: skip
 
 
-def azure_spec(account: str, container: str) -> Spec:
+def azure_spec(account: str, container: str) -> LoadedSpec:
     return parse_spec(HEAD + f"""\
   - name: calls
     provider: azure

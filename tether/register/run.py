@@ -135,14 +135,15 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
                     continue
                 if len(flying) >= request.concurrency * 2:
                     finished, flying = wait(flying, return_when=FIRST_COMPLETED)
-                    for done in finished:
-                        settle(done)
+                    for done in sorted(finished, key=lambda f: f.exception() is not None):
+                        settle(done)  # results before a failure, so an interruption loses none
                 flying.add(pool.submit(measure_one, obj, found))
             for done in flying:
                 settle(done)
         except BaseException:
-            for pending in flying:
-                pending.cancel()
+            for pending in flying:  # keep what finished, so a resumed run does not measure it again
+                if not pending.cancel() and pending.done() and pending.exception() is None:
+                    settle(pending)
             state.close()
             raise
     if progress:
