@@ -11,6 +11,7 @@ import pytest
 from tests.register.conftest import s3_spec
 from tether.errors import InputError
 from tether.register.classify import classify
+from tether.register.measure import unsigned
 from tether.register.run import prefixes
 from tether.register.shard import Shard, parse_shard
 from tether.register.write import write_files
@@ -69,3 +70,11 @@ def test_prefix_must_be_inside_the_declared_ones() -> None:
     assert prefixes(integration, "media/cam1/") == ["media/cam1/"]
     with pytest.raises(InputError, match="not inside the prefixes of lab: media/"):
         prefixes(integration, "med")
+
+
+def test_reasons_never_repeat_a_signature() -> None:
+    said = ("https://127.0.0.1:9/b/k.mp4?X-Amz-Algorithm=AWS4&X-Amz-Signature=abc123: Server returned 403 "
+            "'http://h/a.wav?sv=2024&sig=zz%3D' s3://b/k.png?x=1")  # fmt: skip
+    clean = unsigned(said)
+    assert "abc123" not in clean and "sig=" not in clean and "x=1" not in clean
+    assert clean.startswith("https://127.0.0.1:9/b/k.mp4?<signature removed> Server returned 403")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import ssl
 import subprocess
 import urllib.error
@@ -26,6 +27,7 @@ from tether.register.classify import Class
 HEAD_BYTES = (64 * 1024, 1024 * 1024)
 """Ranges tried for an image's header: nearly all fit the first; a few JPEGs carry a large EXIF block."""
 TIMEOUT = 60
+_QUERY = re.compile(r"((?:https?|s3|gs)://[^\s?'\"]*)\?[^\s'\"]*")
 _SAMPLE_BITS = {"u8": 8, "s16": 16, "s32": 32, "s64": 64, "flt": 32, "dbl": 64}
 
 
@@ -70,6 +72,11 @@ def _image_size(url: str, ca_file: str | None) -> tuple[int, int]:
     raise Unmeasurable(f"no image header in the first {HEAD_BYTES[-1]:,} bytes")
 
 
+def unsigned(text: str) -> str:
+    """``text`` with the query of every URL in it dropped: a signed URL is a bearer credential, never repeated."""
+    return _QUERY.sub(r"\1?<signature removed>", text)
+
+
 def _ffprobe(url: str, ca_file: str | None) -> dict[str, Any]:
     tls = ["-tls_verify", "1", "-ca_file", ca_file] if ca_file and url.startswith("https:") else []
     command = [ffprobe_path(), "-v", "error", *tls, "-print_format", "json", "-show_format", "-show_streams", url]
@@ -79,8 +86,7 @@ def _ffprobe(url: str, ca_file: str | None) -> dict[str, Any]:
         raise Unmeasurable(f"ffprobe took longer than {TIMEOUT} s") from None
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
-        # the URL is a bearer credential: never repeat it
-        raise Unmeasurable(f"not media ffprobe can read ({said.replace(url, '<signed URL>')})")
+        raise Unmeasurable(f"not media ffprobe can read ({unsigned(said)})")
     found: dict[str, Any] = json.loads(done.stdout)
     return found
 
