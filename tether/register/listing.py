@@ -1,4 +1,5 @@
-"""Every object under a prefix, streamed page by page: S3 ListObjectsV2 (AWS, OTC, S3-compatible) and Azure.
+"""Every object under a prefix, streamed page by page: S3 ListObjectsV2 (AWS, OTC, S3-compatible), Azure
+List Blobs and the Cloud Storage JSON API's objects.list.
 
 Only one page is held at a time, so millions of keys list in flat memory. Credentials are the customer's,
 from the same chains signing and drift use (``tether.settings``); endpoints from the signing targets.
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from runtime.sign.targets import AzureTarget, GcsTarget, S3Target, Target
-from tether.errors import InputError, ReadError
+from tether.errors import ReadError
 from tether.settings import Settings
 
 PAGE = 1000
@@ -30,15 +31,16 @@ class Listed:
     """Azure lists it; S3 does not (the extension decides)."""
 
 
-def list_objects(target: Target, settings: Settings, prefix: str) -> Iterator[Listed]:
-    """The objects under ``prefix``, in the store's key order; ReadError when the store refuses the listing."""
+def list_objects(target: Target, settings: Settings, prefix: str, project: str | None = None) -> Iterator[Listed]:
+    """The objects under ``prefix``, in the store's key order; ReadError when the store refuses the listing.
+
+    ``project`` is the GCP project a Cloud Storage client is made for."""
     if isinstance(target, S3Target):
         yield from _s3(target, settings, prefix)
     elif isinstance(target, AzureTarget):
         yield from _azure(target, settings, prefix)
     else:
-        assert isinstance(target, GcsTarget)
-        raise InputError(f"{target.integration}: registering from Cloud Storage is not supported yet (S3, Azure)")
+        yield from _gcs(target, settings, prefix, project or "")
 
 
 def s3_client(target: S3Target, settings: Settings, pool: int = 10) -> Any:
@@ -97,3 +99,21 @@ def _azure(target: AzureTarget, settings: Settings, prefix: str) -> Iterator[Lis
     except AzureError as error:
         said = " ".join(str(error).split())[:200]
         raise ReadError(f"listing azure container {target.container}: {said}") from None
+
+
+def _gcs(target: GcsTarget, settings: Settings, prefix: str, project: str) -> Iterator[Listed]:
+    from google.api_core.exceptions import GoogleAPIError
+    from google.auth.exceptions import GoogleAuthError
+
+    from tether.drift.clients import Clients
+
+    client = Clients(settings, timeout=60).gcs(project)
+    try:
+        for blob in client.list_blobs(target.bucket, prefix=prefix, page_size=PAGE):
+            yield Listed(
+                key=blob.name, size=int(blob.size), etag=str(blob.etag), modified=blob.updated.isoformat(),
+                content_type=blob.content_type,
+            )  # fmt: skip
+    except (GoogleAPIError, GoogleAuthError) as error:
+        said = " ".join(str(error).split())[:200]
+        raise ReadError(f"listing gcs bucket {target.bucket}: {said}") from None

@@ -25,7 +25,7 @@ from tether.register.measure import Unmeasurable, measure
 from tether.register.shard import WHOLE, Shard
 from tether.register.state import FAILED, OK, SKIPPED, State
 from tether.register.write import write_files
-from tether.spec.model import AnyIntegration
+from tether.spec.model import AnyIntegration, GcpIntegration
 
 SIGNED_FOR = 3600
 """Seconds a measuring URL lasts: long enough for ffprobe, short if it leaked."""
@@ -80,6 +80,8 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
     integration = _allowed(runtime, request)
     where = prefixes(integration, request.prefix)
     previous = State.previous(request.since) if request.since else None
+    if previous is not None and previous.meta().get("integration") != request.integration:
+        raise InputError(f"--since {request.since}: a run for {previous.meta().get('integration')!r}, not this one")
     request.out.mkdir(parents=True, exist_ok=True)
     state = State(request.out)
     meta = {"integration": request.integration, "prefix": ",".join(where), "shard": str(request.shard)}
@@ -115,7 +117,7 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
     with ThreadPoolExecutor(max_workers=request.concurrency) as pool:
         flying: set[Future[tuple[Listed, Class, dict[str, object] | str]]] = set()
         try:
-            for obj in _listing(target, runtime, where, request.shard):
+            for obj in _listing(target, runtime, integration, where, request.shard):
                 listed += 1
                 if progress and listed % 100 == 0:
                     progress(listed, measured)
@@ -225,9 +227,12 @@ def _ca_file(runtime: Runtime, target: Target) -> str | None:
     return next((v for v in (runtime.settings.get(n) for n in names) if v), None)
 
 
-def _listing(target: Target, runtime: Runtime, where: list[str], shard: Shard) -> Iterator[Listed]:
+def _listing(
+    target: Target, runtime: Runtime, integration: AnyIntegration, where: list[str], shard: Shard
+) -> Iterator[Listed]:
+    project = integration.project if isinstance(integration, GcpIntegration) else None
     for prefix in where:
-        yield from (obj for obj in list_objects(target, runtime.settings, prefix) if shard.owns(obj.key))
+        yield from (obj for obj in list_objects(target, runtime.settings, prefix, project) if shard.owns(obj.key))
 
 
 def _settled(state: State, previous: State | None, obj: Listed) -> bool:
