@@ -136,3 +136,34 @@ def test_cli_registers_refuses_a_non_member_and_splits_files(
         assert main(["check-manifest", str(spec), path, "--integration", "lab", "--user", "ann@acme.ai"]) == 0
     assert main([*base, "--user", "ann@acme.ai", "--prefix", "elsewhere/", "--out", str(tmp_path / "x")]) == 2
     assert State.previous(tmp_path / "out").meta()["done"] == "1"
+
+
+def test_an_unregistrable_key_fails_alone_and_the_run_goes_on(
+    runtime: Runtime, seaweedfs: SeaweedFSHandle, bucket: str, samples: dict[str, bytes], tmp_path: Path
+) -> None:
+    """A key holding %41 is a legal S3 key, but its URL (%2541) reads differently to clients that decode once
+    and twice: runtime.manifest.urls refuses it, so the object is reported rather than registered ambiguously."""
+    s3_client(seaweedfs).put_object(Bucket=bucket, Key="media/x%41y.png", Body=samples["media/cam1/frame.png"])  # type: ignore[attr-defined]
+    outcome = register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "out"))
+    failures = dict(line.split("\t") for line in (tmp_path / "out" / "failures.txt").read_text().splitlines())
+    assert "percent-encoded twice" in failures["media/x%41y.png"] and outcome.failures == 2
+    assert len(items(tmp_path / "out")) == MEDIA + 1 and outcome.problems == []
+
+
+def test_cli_listing_refused_exits_3_with_one_line(
+    seaweedfs: SeaweedFSHandle, bucket: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(HEAD + f"""\
+  - name: lab
+    provider: s3-compatible
+    endpoint: {seaweedfs.endpoint_url}
+    bucket: {{name: {bucket}}}
+    creator: ann@acme.ai
+""")  # fmt: skip
+    env = tmp_path / "wrong.env"
+    env.write_text(f"AWS_ACCESS_KEY_ID={seaweedfs.access_key}\nAWS_SECRET_ACCESS_KEY=not-the-secret\n")
+    code = main(["register", str(spec), "--integration", "lab", "--user", "ann@acme.ai", "--out",
+                 str(tmp_path / "out"), "--env-file", str(env)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("\n") == 1 and "SignatureDoesNotMatch" in err and "not-the-secret" not in err
