@@ -80,3 +80,33 @@ def test_azure_container_registers_the_same(
     runtime_all = register(runtime, Request("calls", "ben@acme.ai", None, tmp_path / "all"))
     assert_measured(items(tmp_path / "all"), samples)
     assert runtime_all.problems == []
+
+
+def test_images_are_measured_as_displayed_from_their_first_bytes(
+    seaweedfs: SeaweedFSHandle, bucket: str, tmp_path: Path
+) -> None:
+    """A phone photo stored 800x600 with EXIF orientation 6 shows 600x800 in browsers; its header comes from a
+    ranged GET, and a JPEG whose EXIF block pushes the size past the first range is read with a larger one."""
+    import io
+
+    from PIL import Image
+
+    from tests.register.conftest import s3_client
+
+    def jpeg(orientation: int, padding: int) -> bytes:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        exif[0x010E] = "x" * padding  # ImageDescription: a large EXIF block before the frame header
+        out = io.BytesIO()
+        Image.new("RGB", (800, 600)).save(out, "JPEG", exif=exif.tobytes())
+        return out.getvalue()
+
+    client = s3_client(seaweedfs)
+    client.put_object(Bucket=bucket, Key="media/turned.jpg", Body=jpeg(6, 0))  # type: ignore[attr-defined]
+    client.put_object(Bucket=bucket, Key="media/big-exif.jpg", Body=jpeg(1, 65000))  # type: ignore[attr-defined]
+    runtime = Runtime(s3_spec(seaweedfs.endpoint_url, bucket), {}, s3_settings(seaweedfs))
+    register(runtime, Request("lab", "ben@acme.ai", "media/", tmp_path / "out"))
+    found = items(tmp_path / "out")
+    turned, big = found["media/turned.jpg"]["imageMetadata"], found["media/big-exif.jpg"]["imageMetadata"]
+    assert (turned["width"], turned["height"]) == (600, 800)  # type: ignore[index]
+    assert (big["width"], big["height"]) == (800, 600)  # type: ignore[index]

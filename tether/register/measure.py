@@ -1,7 +1,8 @@
 """An object's metadata block measured through a signed URL, never by downloading it whole.
 
 Video and audio: ffprobe reads the container header with HTTP range requests. Images: one ranged GET of
-the first bytes, from which Pillow reads the dimensions (it parses headers lazily); a larger range only
+the first bytes, from which Pillow reads the dimensions as displayed (EXIF orientation; it parses headers
+lazily); a larger range only
 when the header runs past the first one (big EXIF blocks). The size is the listing's, as ``ls -l`` would say.
 Every value is checked against the registration file's own limits before it is written.
 """
@@ -18,7 +19,7 @@ import urllib.request
 from fractions import Fraction
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from runtime.manifest.fields import MEDIA_KINDS
 from runtime.media.probe import ffprobe_path
@@ -28,6 +29,9 @@ HEAD_BYTES = (64 * 1024, 1024 * 1024)
 """Ranges tried for an image's header: nearly all fit the first; a few JPEGs carry a large EXIF block."""
 TIMEOUT = 60
 _QUERY = re.compile(r"((?:https?|s3|gs)://[^\s?'\"]*)\?[^\s'\"]*")
+_TURNED = {5, 6, 7, 8}
+"""EXIF orientations that turn a JPEG a quarter: browsers show it turned (CSS image-orientation: from-image),
+so the label editor's width is the stored height."""
 _SAMPLE_BITS = {"u8": 8, "s16": 16, "s32": 32, "s64": 64, "flt": 32, "dbl": 64}
 
 
@@ -65,7 +69,9 @@ def _image_size(url: str, ca_file: str | None) -> tuple[int, int]:
             raise Unmeasurable(f"cannot read the object: {getattr(error, 'reason', error)}") from None
         try:
             with Image.open(io.BytesIO(head)) as image:
-                return image.size
+                width, height = image.size
+                turned = image.format == "JPEG" and image.getexif().get(ExifTags.Base.Orientation, 1) in _TURNED
+                return (height, width) if turned else (width, height)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             if len(head) < length:  # the whole object was read: it is not an image Pillow knows
                 raise Unmeasurable(f"not an image Pillow can read ({error})") from None
