@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
+from PIL import Image
+
 from runtime import Runtime
-from tests.register.conftest import azure_settings, azure_spec, s3_settings, s3_spec
+from tests.register.conftest import azure_settings, azure_spec, s3_client, s3_settings, s3_spec
 from tether.register.run import FAILURES, Request, register
 from tether.standins.azurite import AzuriteHandle
 from tether.standins.seaweedfs import SeaweedFSHandle
@@ -87,11 +90,6 @@ def test_images_are_measured_as_displayed_from_their_first_bytes(
 ) -> None:
     """A phone photo stored 800x600 with EXIF orientation 6 shows 600x800 in browsers; its header comes from a
     ranged GET, and a JPEG whose EXIF block pushes the size past the first range is read with a larger one."""
-    import io
-
-    from PIL import Image
-
-    from tests.register.conftest import s3_client
 
     def jpeg(orientation: int, padding: int) -> bytes:
         exif = Image.Exif()
