@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
 from PIL import Image
@@ -108,3 +109,18 @@ def test_images_are_measured_as_displayed_from_their_first_bytes(
     turned, big = found["media/turned.jpg"]["imageMetadata"], found["media/big-exif.jpg"]["imageMetadata"]
     assert (turned["width"], turned["height"]) == (600, 800)  # type: ignore[index]
     assert (big["width"], big["height"]) == (800, 600)  # type: ignore[index]
+
+
+def test_sound_alone_in_a_video_container_is_registered_as_audio(
+    seaweedfs: SeaweedFSHandle, bucket: str, tmp_path: Path
+) -> None:
+    speech = tmp_path / "speech.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
+                    "-t", "1", "-c:a", "aac", str(speech)], check=True)  # fmt: skip
+    s3_client(seaweedfs).put_object(Bucket=bucket, Key="media/speech.mp4", Body=speech.read_bytes())  # type: ignore[attr-defined]
+    runtime = Runtime(s3_spec(seaweedfs.endpoint_url, bucket), {}, s3_settings(seaweedfs))
+    outcome = register(runtime, Request("lab", "ben@acme.ai", "media/speech", tmp_path / "out"))
+    item = items(tmp_path / "out")["media/speech.mp4"]
+    assert item["list"] == "audio" and outcome.problems == []
+    block = item["audioMetadata"]
+    assert (block["mime_type"], block["sample_rate"], block["codec"]) == ("audio/mp4", 48000, "aac")  # type: ignore[index]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from runtime import Runtime
 from runtime.access import Action
+from runtime.manifest.fields import MEDIA_KINDS
 from runtime.manifest.urls import ObjectUrls
 from runtime.manifest.validate import ManifestProblem
 from runtime.sign.outcome import Refused
@@ -99,11 +100,11 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
             block = measure(signed.url, found, obj.size, ca_file)
         except Unmeasurable as error:
             return obj, found, str(error)
-        url = urls.url(obj.key)
-        media = str(block["mime_type"]).partition("/")[0]
-        kind = {"video": "videos", "image": "images", "audio": "audio"}[media]
-        metadata = {"videos": "videoMetadata", "images": "imageMetadata", "audio": "audioMetadata"}[kind]
-        return obj, Class(kind, found.mime, media), {"objectUrl": url, "title": obj.key, metadata: block}
+        media = str(block["mime_type"]).partition("/")[0]  # sound alone in a video container is audio
+        kind = MEDIA_KINDS[media]
+        assert kind.metadata is not None
+        item: dict[str, object] = {"objectUrl": urls.url(obj.key), "title": obj.key, kind.metadata: block}
+        return obj, Class(kind.key, found.mime, media), item
 
     def settle(done: Future[tuple[Listed, Class, dict[str, object] | str]]) -> None:
         nonlocal measured
