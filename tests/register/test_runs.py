@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 import tether.register.run as run_module
@@ -16,6 +17,7 @@ from tether.cli.main import main
 from tether.register.run import REMOVED, Request, merge, register
 from tether.register.shard import Shard
 from tether.register.state import State
+from tether.settings import load_settings
 from tether.standins.seaweedfs import SeaweedFSHandle
 
 MEDIA = 4  # measured objects in the sample bucket (clip, frame, shelf, call) + broken.mp4 that fails
@@ -167,3 +169,53 @@ def test_cli_listing_refused_exits_3_with_one_line(
                  str(tmp_path / "out"), "--env-file", str(env)])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 3 and err.count("\n") == 1 and "SignatureDoesNotMatch" in err and "not-the-secret" not in err
+
+
+def test_over_https_the_store_certificate_is_trusted_from_aws_ca_bundle(
+    seaweedfs_https: SeaweedFSHandle, samples: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Listing (boto3), ffprobe (-ca_file) and the ranged GET (ssl) all trust the bundle the settings name."""
+    assert seaweedfs_https.ca_bundle is not None
+    client = boto3.client(
+        "s3", endpoint_url=seaweedfs_https.endpoint_url, aws_access_key_id=seaweedfs_https.access_key,
+        aws_secret_access_key=seaweedfs_https.secret_key, region_name=seaweedfs_https.region,
+        verify=str(seaweedfs_https.ca_bundle),
+    )  # fmt: skip
+    client.create_bucket(Bucket="reg-https")
+    for key in ("media/cam1/clip.mp4", "media/cam1/frame.png"):
+        client.put_object(Bucket="reg-https", Key=key, Body=samples[key])
+    settings = load_settings(environ={"AWS_ACCESS_KEY_ID": seaweedfs_https.access_key,
+                                      "AWS_SECRET_ACCESS_KEY": seaweedfs_https.secret_key,
+                                      "AWS_CA_BUNDLE": str(seaweedfs_https.ca_bundle)})  # fmt: skip
+    runtime = Runtime(s3_spec(seaweedfs_https.endpoint_url, "reg-https"), {}, settings)
+    outcome = register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "out"))
+    assert outcome.failures == 0 and outcome.problems == []
+    assert set(items(tmp_path / "out")) == {"media/cam1/clip.mp4", "media/cam1/frame.png"}
+
+
+def test_cli_runs_indexed_job_shards_and_merges_them(
+    seaweedfs: SeaweedFSHandle, bucket: str, runtime: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(HEAD + f"""\
+  - name: lab
+    provider: s3-compatible
+    endpoint: {seaweedfs.endpoint_url}
+    bucket: {{name: {bucket}}}
+    creator: ann@acme.ai
+    members: [{{email: ben@acme.ai, role: user}}]
+    prefixes: [media/]
+    strict_client_only: true
+""")  # fmt: skip
+    base = ["register", str(spec), "--integration", "lab", "--user", "ben@acme.ai",
+            "--env-file", str(env_file(tmp_path, seaweedfs))]  # fmt: skip
+    shards = [tmp_path / f"shard-{index}" for index in range(2)]
+    for index, folder in enumerate(shards):
+        monkeypatch.setenv("JOB_COMPLETION_INDEX", str(index))  # as a Kubernetes Indexed Job's pod has it
+        assert main([*base, "--shard", "2", "--out", str(folder)]) in (0, 1)  # 1 for the shard with broken.mp4
+        assert State.previous(folder).meta()["shard"] == f"{index}/2"
+    merged = tmp_path / "merged"
+    assert main([*base, "--merge", *map(str, shards), "--out", str(merged)]) == 1  # broken.mp4 is still reported
+    register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "whole"))
+    assert items(merged) == items(tmp_path / "whole")
+    assert (merged / "failures.txt").read_text().startswith("media/broken.mp4\t")
