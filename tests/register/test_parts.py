@@ -14,6 +14,7 @@ from tether.register.classify import classify
 from tether.register.measure import unsigned
 from tether.register.run import prefixes
 from tether.register.shard import Shard, parse_shard
+from tether.register.state import State
 from tether.register.write import write_files
 
 LISTS = ["audio", "images", "text", "videos"]
@@ -78,3 +79,11 @@ def test_reasons_never_repeat_a_signature() -> None:
     clean = unsigned(said)
     assert "abc123" not in clean and "sig=" not in clean and "x=1" not in clean
     assert clean.startswith("https://127.0.0.1:9/b/k.mp4?<signature removed> Server returned 403")
+
+
+def test_a_state_file_that_is_not_one_is_bad_input_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "state.sqlite").write_bytes(b"not a database, just bytes" * 100)
+    with pytest.raises(InputError, match=r"state\.sqlite: not a tether register state file"):
+        State.previous(tmp_path)
+    with pytest.raises(InputError, match=r"state\.sqlite: not a tether register state file"):
+        State(tmp_path)

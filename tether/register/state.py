@@ -35,10 +35,17 @@ def version(listed: Listed) -> Version:
 class State:
     """One run's state file (``DIR/state.sqlite``); ``meta`` says which integration, prefix and shard it is for."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, read_only: bool = False) -> None:
         self.path = folder / FILE
-        self.db = sqlite3.connect(self.path)
-        self.db.executescript(_SCHEMA)
+        try:
+            if read_only:
+                self.db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+                self.db.execute("SELECT count(*) FROM meta").fetchone()
+            else:
+                self.db = sqlite3.connect(self.path)
+                self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise InputError(f"{self.path}: not a tether register state file ({error})") from None
         self.pending = 0
 
     @classmethod
@@ -46,10 +53,7 @@ class State:
         """A finished run's state, read-only; InputError when ``folder`` holds none."""
         if not (folder / FILE).is_file():
             raise InputError(f"{folder}: no {FILE} of a previous run")
-        state = cls.__new__(cls)
-        state.path = folder / FILE
-        state.db = sqlite3.connect(f"{state.path.resolve().as_uri()}?mode=ro", uri=True)
-        state.pending = 0
+        state = cls(folder, read_only=True)
         if state.meta().get("done") != "1":
             raise InputError(f"{folder}: the run there did not finish (run it again with the same --out to resume)")
         return state
