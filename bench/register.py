@@ -12,7 +12,7 @@ Three measures, each against its alternative in the same run:
 
 Measuring is mostly ffprobe's start (about 0.2 s of CPU a video or audio object on this machine), so objects
 per second scale with cores; images are read from their first bytes in process. Run times are taken in one
-process; peak memory of whole `tether register` processes (getrusage of the child).
+process; peak memory of whole `tether register` processes (their VmHWM).
 """
 
 from __future__ import annotations
@@ -63,23 +63,27 @@ def timed(runtime: object, out: Path, since: Path | None = None) -> float:
     return time.perf_counter() - started
 
 
+PEAK = """
+import sys
+from tether.cli.main import main
+code = main(sys.argv[1:])
+print(open("/proc/self/status").read().split("VmHWM:")[1].split()[0], file=sys.stderr)
+sys.exit(code)
+"""
+"""`tether register`, then its own peak resident memory in KB. VmHWM belongs to the process's own memory map;
+getrusage's ru_maxrss would not do: Linux carries the parent's peak across fork and exec into the child's."""
+
+
 def peak_memory(spec: Path, env: Path, out: Path, prefix: str) -> int:
     """Peak memory (KB) of one whole `tether register` in its own process."""
-    command = [sys.executable, "-c", "from tether.cli.main import run; run()", "register", str(spec),
+    command = [sys.executable, "-c", PEAK, "register", str(spec),
                "--integration", "lab", "--user", "ann@acme.ai", "--prefix", prefix, "--out", str(out),
                "--env-file", str(env), "--concurrency", str(CONCURRENCY)]  # fmt: skip
-    child = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-    )
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
-        raise SystemExit(f"tether register failed with exit {child.returncode}")
-    return int(usage.ru_maxrss)
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), check=False)  # fmt: skip
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"tether register failed with exit {done.returncode}: {done.stderr.strip()[-300:]}")
+    return int(done.stderr.split()[-1])
 
 
 def download_whole(runtime: object, keys: list[str], folder: Path) -> float:
