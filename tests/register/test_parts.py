@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.register.conftest import s3_spec
+from runtime import Runtime
+from runtime.sign import Refused
+from tests.register.conftest import HEAD, s3_spec
 from tether.errors import InputError
 from tether.register.classify import classify
 from tether.register.measure import unsigned
-from tether.register.run import prefixes
+from tether.register.run import Request, prefixes, register
 from tether.register.shard import Shard, parse_shard
 from tether.register.state import State
 from tether.register.write import write_files
+from tether.settings import load_settings
+from tether.spec import parse_spec
 
 LISTS = ["audio", "images", "text", "videos"]
 
@@ -87,3 +91,20 @@ def test_a_state_file_that_is_not_one_is_bad_input_not_a_crash(tmp_path: Path) -
         State.previous(tmp_path)
     with pytest.raises(InputError, match=r"state\.sqlite: not a tether register state file"):
         State(tmp_path)
+
+
+def test_direct_access_is_refused_before_anything_is_listed(tmp_path: Path) -> None:
+    spec = parse_spec(HEAD + """\
+  - name: lab
+    provider: s3-compatible
+    endpoint: http://127.0.0.1:9
+    bucket: {name: lab-bucket}
+    creator: ann@acme.ai
+    direct_access: true
+""", "lab.yaml")  # fmt: skip
+    runtime = Runtime(spec, {}, load_settings(environ={}))
+    with pytest.raises(Refused, match="lab uses Direct Access"):
+        register(runtime, Request("lab", "ann@acme.ai", None, tmp_path / "out"))
+    with pytest.raises(Refused, match=r"nia@acme\.ai"):
+        register(runtime, Request("lab", "nia@acme.ai", None, tmp_path / "out"))
+    assert not (tmp_path / "out").exists()

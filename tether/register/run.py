@@ -206,6 +206,9 @@ def _allowed(runtime: Runtime, request: Request) -> AnyIntegration:
     decision = runtime.can(request.user, Action.REGISTER, integration)
     if not decision.allowed:
         raise Refused(decision.reason, decision.rule)
+    if integration.direct_access:  # said once, before listing, rather than as every object's failure
+        raise Refused(f"{integration.name} uses Direct Access: media is measured through signed URLs, "
+                      "which the runtime does not make for it", "R9")  # fmt: skip
     return integration
 
 
