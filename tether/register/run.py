@@ -17,6 +17,7 @@ from runtime.access import Action
 from runtime.manifest.fields import MEDIA_KINDS
 from runtime.manifest.urls import ObjectUrls
 from runtime.manifest.validate import ManifestProblem
+from runtime.sign.expiry import limits
 from runtime.sign.outcome import Refused
 from runtime.sign.targets import AzureTarget, Target, resolve
 from tether.errors import InputError
@@ -29,7 +30,7 @@ from tether.register.write import write_files
 from tether.spec.model import AnyIntegration, GcpIntegration
 
 SIGNED_FOR = 3600
-"""Seconds a measuring URL lasts: long enough for ffprobe, short if it leaked."""
+"""Seconds a measuring URL lasts, at most: long enough for ffprobe, short if it leaked."""
 REMOVED = "removed.txt"
 FAILURES = "failures.txt"
 
@@ -92,11 +93,12 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
     target = resolve(runtime.spec, integration, runtime.records.get(integration.name), runtime.settings)
     ca_file = _ca_file(runtime, target)
     urls = ObjectUrls(integration)
+    lifetime = min(SIGNED_FOR, limits(integration).maximum)  # an integration may allow less (R10)
     listed = measured = 0
 
     def measure_one(obj: Listed, found: Class) -> tuple[Listed, Class, dict[str, object] | str]:
         try:
-            signed = runtime.sign(request.user, request.integration, obj.key, expires_in=SIGNED_FOR)
+            signed = runtime.sign(request.user, request.integration, obj.key, expires_in=lifetime)
             block = measure(signed.url, found, obj.size, ca_file)
         except Unmeasurable as error:
             return obj, found, str(error)
