@@ -108,3 +108,22 @@ def test_direct_access_is_refused_before_anything_is_listed(tmp_path: Path) -> N
     with pytest.raises(Refused, match=r"nia@acme\.ai"):
         register(runtime, Request("lab", "nia@acme.ai", None, tmp_path / "out"))
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [("--max-items", "0", "--max-items: from 1"), ("--max-items", "1000001", "the platform's limit per file"),
+     ("--concurrency", "0", "--concurrency: from 1"), ("--concurrency", "100000", "to 256")],
+)  # fmt: skip
+def test_cli_bounds_are_bad_input_in_one_line(
+    option: str, value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tether.cli.main import main
+
+    spec = tmp_path / "lab.yaml"
+    spec.write_text(HEAD + "  - {name: lab, provider: s3-compatible, endpoint: 'http://127.0.0.1:9', "
+                    "bucket: {name: lab-bucket}, creator: ann@acme.ai}\n")  # fmt: skip
+    code = main(["register", str(spec), "--integration", "lab", "--user", "ann@acme.ai",
+                 "--out", str(tmp_path / "out"), option, value])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and said in err and err.count("\n") == 1 and not (tmp_path / "out").exists()

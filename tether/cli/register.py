@@ -8,6 +8,10 @@ from pathlib import Path
 
 from tether.cli.formatting import add_output, print_json
 from tether.errors import EXIT_FINDINGS, EXIT_OK, InputError
+from tether.register.write import DEFAULT_MAX_ITEMS
+
+MAX_CONCURRENCY = 256
+"""Each object in flight is a thread and, for video and audio, an ffprobe process."""
 
 HELP = """Build registration files from what is in the bucket, measuring each media object through a signed URL.
 
@@ -48,7 +52,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--prefix", metavar="P", help="list only under P (inside a declared prefix)")
     parser.add_argument("--out", required=True, type=Path, metavar="DIR", help="where files and state go")
     parser.add_argument("--since", type=Path, metavar="DIR", help="a previous run's --out: only what changed")
-    parser.add_argument("--max-items", type=int, default=1_000_000, metavar="N", help="items per file (1,000,000)")
+    parser.add_argument(
+        "--max-items", type=int, default=DEFAULT_MAX_ITEMS, metavar="N", help="items per file (1,000,000)"
+    )
     parser.add_argument("--concurrency", type=int, default=32, metavar="N", help="objects measured at once (32)")
     parser.add_argument("--shard", metavar="I/N", help="register shard I of N (N alone: JOB_COMPLETION_INDEX)")
     parser.add_argument("--merge", nargs="+", type=Path, metavar="DIR", help="join finished shards into --out")
@@ -65,8 +71,12 @@ def run(args: argparse.Namespace) -> int:
     from tether.register.run import register as register_
     from tether.register.shard import parse_shard
 
-    if args.max_items < 1 or args.concurrency < 1:
-        raise InputError("--max-items and --concurrency must be at least 1")
+    if not 1 <= args.max_items <= DEFAULT_MAX_ITEMS:
+        raise InputError(
+            f"--max-items: from 1 to {DEFAULT_MAX_ITEMS:,} (the platform's limit per file), got {args.max_items}"
+        )
+    if not 1 <= args.concurrency <= MAX_CONCURRENCY:
+        raise InputError(f"--concurrency: from 1 to {MAX_CONCURRENCY}, got {args.concurrency}")
     if args.merge and (args.since or args.shard or args.prefix):
         raise InputError("--merge joins finished shards: --since, --shard and --prefix belong to the shard runs")
     runtime = Runtime.load(args.spec, env_file=args.env_file)
