@@ -11,6 +11,7 @@ import pytest
 from runtime import Runtime
 from runtime.sign import Refused
 from tests.register.conftest import HEAD, s3_spec
+from tether.cli.main import main
 from tether.errors import InputError
 from tether.register.classify import classify
 from tether.register.measure import unsigned
@@ -118,8 +119,6 @@ def test_direct_access_is_refused_before_anything_is_listed(tmp_path: Path) -> N
 def test_cli_bounds_are_bad_input_in_one_line(
     option: str, value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tether.cli.main import main
-
     spec = tmp_path / "lab.yaml"
     spec.write_text(HEAD + "  - {name: lab, provider: s3-compatible, endpoint: 'http://127.0.0.1:9', "
                     "bucket: {name: lab-bucket}, creator: ann@acme.ai}\n")  # fmt: skip
