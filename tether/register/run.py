@@ -116,6 +116,8 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
         else:
             state.record(obj, OK, found.list_key, item=result)
         measured += 1
+        if progress and measured % 20 == 0:
+            progress(listed, measured)
 
     with ThreadPoolExecutor(max_workers=request.concurrency) as pool:
         flying: set[Future[tuple[Listed, Class, dict[str, object] | str]]] = set()
