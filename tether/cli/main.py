@@ -36,6 +36,7 @@ COMMANDS = (
     "doctor",
     "preflight",
     "sign",
+    "register",
     "sandbox",
     "demo",
 )
