@@ -12,6 +12,7 @@ import boto3
 import pytest
 
 from tests.doctor.conftest import ORIGIN
+from tether import markdown
 from tether.cli.main import main
 from tether.desired import render_s3
 from tether.spec import parse_spec
@@ -107,7 +108,8 @@ def test_an_undeclared_origin_is_refused_and_the_fix_is_to_declare_it(
     code, out = doctor(stack, capsys, "--origin", "https://labels.example.org", "--output", "markdown")
     assert code == 1, out
     assert out.startswith("## tether doctor\n")
-    assert "add https://labels.example.org to integrations[lab].cors.origins (or platform.origins)" in out
+    fix = "add https://labels.example.org to integrations[lab].cors.origins (or platform.origins)"
+    assert markdown.text(fix) in out  # escaped as every value in Markdown reports is (tether.markdown)
 
 
 def test_a_store_that_does_not_answer_exits_3(stack: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:

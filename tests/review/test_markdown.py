@@ -192,3 +192,17 @@ def test_the_pr_review_workflow_escapes_what_it_puts_in_the_comment() -> None:
     for line in writes:
         assert '"$spec"' not in line.replace('"$(md code "$spec")"', ""), line
         assert not re.search(r'cat "\$tmp/(validate|error|preview)\.txt"', line), line
+
+
+def test_doctor_and_preflight_markdown_show_live_values_as_text() -> None:
+    from tether.doctor.findings import Finding as DoctorFinding
+    from tether.doctor.report import markdown as doctor_markdown
+    from tether.preflight.checks import Checked
+    from tether.preflight.checks import Finding as PreflightFinding
+    from tether.preflight.report import build
+    from tether.preflight.report import markdown as preflight_markdown
+
+    found = DoctorFinding(EVIL, EVIL, "problem", EVIL, EVIL, EVIL)
+    assert breaks_out(doctor_markdown([found])) == []
+    live = PreflightFinding("overwrite", EVIL, EVIL, [EVIL], {"Sid": EVIL})
+    assert breaks_out(preflight_markdown(build(EVIL, [Checked(EVIL, "aws", True, [live])]))) == []

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from tether.cli.formatting import markdown_table
 from tether.doctor.findings import Finding
+from tether.markdown import text as md_text
 
 MARK = {"ok": "ok", "problem": "PROBLEM", "advisory": "advisory", "unreachable": "UNREACHABLE"}
 
@@ -32,8 +33,10 @@ def text(findings: Sequence[Finding]) -> str:
 
 
 def markdown(findings: Sequence[Finding]) -> str:
-    rows = [
-        (f.integration, f.check, f.origin or "", MARK[f.status], f.browser, f.fix or "") for f in findings
+    rows = [  # live values (headers, origins the store answers with) and spec text, shown as text
+        (md_text(f.integration), md_text(f.check), md_text(f.origin or ""), MARK[f.status], md_text(f.browser),
+         md_text(f.fix or ""))
+        for f in findings
     ]
     table = markdown_table(("integration", "check", "origin", "status", "what the browser does", "fix"), rows)
     return f"## tether doctor\n\n{table}\n\n{summary(findings)}"

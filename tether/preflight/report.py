@@ -7,6 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from tether.cli.formatting import markdown_table, text_table
+from tether.markdown import code
+from tether.markdown import text as md_text
 from tether.preflight.checks import Checked
 
 ORDER = ("collision", "overwrite", "unreadable", "note")
@@ -78,5 +80,6 @@ def text(document: dict[str, Any]) -> str:
 
 def markdown(document: dict[str, Any]) -> str:
     """A pull-request comment."""
-    table = markdown_table(["integration", "kind", "resource", "what `pulumi up` would meet"], _rows(document))
-    return f"### Preflight: {document['spec']}\n\n{table}\n\n{_headline(document)}\n"
+    rows = [[md_text(cell) for cell in row] for row in _rows(document)]  # live values, shown as text
+    table = markdown_table(["integration", "kind", "resource", "what `pulumi up` would meet"], rows)
+    return f"### Preflight: {code(document['spec'])}\n\n{table}\n\n{_headline(document)}\n"
