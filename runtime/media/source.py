@@ -53,7 +53,11 @@ class Source:
         return cls(name, size, url=url, ca_file=ca_file)
 
     def ffprobe_input(self) -> list[str]:
-        """ffprobe's arguments that open this source (HTTPS verified: ffmpeg does not verify by default)."""
+        """ffprobe's arguments that open this source.
+
+        HTTPS is verified: ffmpeg's tls_verify defaults to 0, and a signed URL is a bearer credential. Without
+        a CA file, FFmpeg's libavformat/tls_gnutls.c (Debian builds with GnuTLS) loads the system trust.
+        """
         if self.url is None:
             assert self.path is not None
             return ["-i", "file:" + os.path.abspath(self.path)]

@@ -12,13 +12,17 @@ import io
 import subprocess
 from pathlib import Path
 
+import boto3
 import pytest
 from PIL import Image
 
 from runtime import Runtime
 from runtime.media.metadata import read_metadata
+from runtime.media.probe import probe
+from runtime.media.source import Source
 from tests.register.conftest import s3_client, s3_settings, s3_spec
 from tests.register.test_on_servers import items
+from tether.errors import InputError
 from tether.register.run import FAILURES, Request, register
 from tether.standins.seaweedfs import SeaweedFSHandle
 
@@ -84,3 +88,26 @@ def test_register_measures_each_object_as_tether_metadata_measures_the_file(
     assert found["media/same/clip-named.jpg"]["list"] == "videos"
     assert found["media/same/png-named.jpg"]["imageMetadata"]["mime_type"] == "image/png"  # type: ignore[index]
     assert outcome.failures == 1 and outcome.problems == []
+
+
+def test_ffprobe_verifies_the_store_certificate_through_https(
+    seaweedfs_https: SeaweedFSHandle, files: dict[str, Path]
+) -> None:
+    """ffmpeg does not verify TLS unless told (tls_verify defaults to 0), and a signed URL is a bearer
+    credential: without the sandbox's CA file its self-signed certificate must be refused, with it read.
+    FFmpeg's libavformat/tls_gnutls.c (Debian's build is --enable-gnutls): no ca_file loads the system trust."""
+    assert seaweedfs_https.ca_bundle is not None
+    client = boto3.client(
+        "s3", endpoint_url=seaweedfs_https.endpoint_url, aws_access_key_id=seaweedfs_https.access_key,
+        aws_secret_access_key=seaweedfs_https.secret_key, region_name=seaweedfs_https.region,
+        verify=str(seaweedfs_https.ca_bundle),
+    )  # fmt: skip
+    client.create_bucket(Bucket="reg-tls")
+    body = files["media/same/rotate90.mp4"].read_bytes()
+    client.put_object(Bucket="reg-tls", Key="clip.mp4", Body=body)
+    url = client.generate_presigned_url("get_object", Params={"Bucket": "reg-tls", "Key": "clip.mp4"})
+    with pytest.raises(InputError) as refused:
+        probe(Source.remote(url, "clip.mp4", len(body)))
+    assert "X-Amz-Signature" not in str(refused.value) and str(refused.value).startswith("clip.mp4: ")
+    trusted = Source.remote(url, "clip.mp4", len(body), str(seaweedfs_https.ca_bundle))
+    assert probe(trusted)["streams"][0]["width"] == 640
