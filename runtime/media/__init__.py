@@ -1,1 +1,2 @@
-"""Local media files measured with ffprobe: metadata blocks for registration files, smooth-playback checks (R13)."""
+"""Media measured with ffprobe and Pillow, from a local file or through a signed URL (one measurer for
+`tether metadata` and `tether register`): metadata blocks for registration files, smooth-playback checks (R13)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from runtime.media.source import HEAD_BYTES, Source
 from tether.errors import InputError, ReadError
 
 BROWSERS = frozenset({"Chrome", "Edge", "Firefox", "Safari"})
@@ -98,31 +99,48 @@ class Unplayable(InputError):
     """Media that no browser the editor runs in shows: registering it would give an item nobody can label."""
 
 
-def sniff_image(path: str) -> tuple[Image.Image, str] | None:
-    """The image Pillow identifies in ``path`` (header only, nothing decoded) and its MIME type, or None."""
+def sniff_image(source: Source) -> tuple[Image.Image, str] | None:
+    """The image Pillow identifies in ``source`` (header only, nothing decoded) and its MIME type, or None.
+
+    Through a URL the header comes from the first bytes; a larger range is read only when an image format
+    claims those bytes but its header runs past them (a JPEG's large EXIF block)."""
     Image.init()
-    try:
-        image = Image.open(path, formats=[f for f in (*IMAGE_TYPES, *_REFUSED_IMAGES) if f in Image.ID])
-    except UnidentifiedImageError:
-        return None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot read: {error}") from None
-    if image.format in _REFUSED_IMAGES:
-        reason = _REFUSED_IMAGES[image.format]
-        image.close()
-        raise Unplayable(f"{path}: {reason}: convert it, e.g. ffmpeg -i {_quoted(path)} {_png(path)}")
-    return image, IMAGE_TYPES[str(image.format)]
+    formats = [f for f in (*IMAGE_TYPES, *_REFUSED_IMAGES) if f in Image.ID]
+    for read, whole in source.image_reads():
+        try:
+            image = Image.open(read, formats=formats)
+        except UnidentifiedImageError:
+            if whole or not _claimed(source.head(16), formats):
+                return None
+            continue
+        except OSError as error:
+            if whole:
+                raise ReadError(f"{source.name}: cannot read: {error}") from None
+            continue  # the header runs past these bytes (Pillow: Truncated File Read)
+        if image.format in _REFUSED_IMAGES:
+            reason = _REFUSED_IMAGES[image.format]
+            image.close()
+            raise Unplayable(
+                f"{source.name}: {reason}: convert it, e.g. ffmpeg -i {_quoted(source.name)} {_png(source.name)}"
+            )
+        return image, IMAGE_TYPES[str(image.format)]
+    raise InputError(f"{source.name}: no image header in the first {HEAD_BYTES[-1]:,} bytes")
 
 
-def heif_brand(path: str) -> bool:
+def _claimed(prefix: bytes, formats: list[str]) -> bool:
+    """Whether one of Pillow's ``formats`` recognises ``prefix`` as the start of its files."""
+    return any(accept is None or accept(prefix) for accept in (Image.OPEN[f][1] for f in formats))
+
+
+def heif_brand(source: Source) -> bool:
     """Whether the file is a HEIC/HEIF still, from its ``ftyp`` box."""
-    with open(path, "rb") as file:
-        head = file.read(12)
+    head = source.head(12)
     return head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS
 
 
-def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]]) -> Content:
+def av_content(source: Source, found: dict[str, Any], pictures: list[dict[str, Any]]) -> Content:
     """Kind and MIME type of a sound or video file from ffprobe's answer ``found``, and whether any browser plays it."""
+    path = source.name
     form = found.get("format", {})
     sounds = [s for s in found.get("streams", []) if s.get("codec_type") == "audio"]
     if not pictures and not sounds:
@@ -137,7 +155,7 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
             f"{path}: a {codec} image, which browsers do not display: convert it, "
             f"e.g. ffmpeg -i {_quoted(path)} {_png(path)}"
         )
-    container, mime, browsers = _container(path, name, str(form.get("tags", {}).get("major_brand", "")), kind)
+    container, mime, browsers = _container(source, name, str(form.get("tags", {}).get("major_brand", "")), kind)
     codecs = [str(s.get("codec_name", "unknown")) for s in (pictures[:1] + sounds[:1])]
     what = f"{container} ({', '.join(codecs)})"
     if browsers is None:
@@ -163,7 +181,7 @@ def av_content(path: str, found: dict[str, Any], pictures: list[dict[str, Any]])
     return Content(kind, mime, what, tuple(notes))
 
 
-def _container(path: str, name: str, brand: str, kind: str) -> tuple[str, str, frozenset[str] | None]:
+def _container(source: Source, name: str, brand: str, kind: str) -> tuple[str, str, frozenset[str] | None]:
     """The container's name, its registered MIME type for ``kind``, and the browsers that open it (None: none)."""
     brand = brand.strip()
     if name.startswith("mov,mp4"):
@@ -175,7 +193,7 @@ def _container(path: str, name: str, brand: str, kind: str) -> tuple[str, str, f
             return "QuickTime", "video/quicktime" if kind == "video" else "audio/mp4", _ALL
         return "MP4", f"{kind}/mp4", _ALL
     if name == "matroska,webm":
-        if _webm_doctype(path):
+        if _webm_doctype(source):
             return "WebM", f"{kind}/webm", _ALL
         # RFC 9559 (2024) registered video/matroska and audio/matroska; Safari does not open Matroska.
         return "Matroska", f"{kind}/matroska", _CHROMIUM_FIREFOX
@@ -203,10 +221,9 @@ _UNPLAYED = {
 """Containers ffprobe reads that browsers do not open from a file URL (Safari plays MPEG-TS only inside HLS)."""
 
 
-def _webm_doctype(path: str) -> bool:
+def _webm_doctype(source: Source) -> bool:
     """Whether a Matroska file's EBML header declares DocType ``webm`` (it comes within the first bytes)."""
-    with open(path, "rb") as file:
-        return b"\x42\x82\x84webm" in file.read(64)
+    return b"\x42\x82\x84webm" in source.head(64)
 
 
 def _convert(path: str, kind: str) -> str:

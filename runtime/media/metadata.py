@@ -1,4 +1,7 @@
-"""The metadata block a registration file needs for a local media file, as the label editor will see it (R8, R12).
+"""The metadata block a registration file needs for a media file, as the label editor will see it (R8, R12).
+
+One measurer for both ways a file is seen: a local path (`tether metadata`, `media check`) and an object
+behind a signed URL (`tether register`), so the same bytes give the same block whichever way they are read.
 
 Strict client-only integrations take metadata as given, so it is measured here, on the owner's machine, and
 measured as a browser displays the file rather than as it is coded: rotation (a video's display matrix, a
@@ -10,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import mimetypes
-import os
 import shlex
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,7 +32,8 @@ from runtime.media.content import (
     name_mismatch,
     sniff_image,
 )
-from runtime.media.probe import FfprobeMissing, Packet, packets, probe, readable
+from runtime.media.probe import FfprobeMissing, Packet, packets, probe
+from runtime.media.source import Source, as_source
 from tether.errors import InputError
 
 _ROTATED = {5, 6, 7, 8}
@@ -65,19 +68,21 @@ class Timing:
     variable: bool
 
 
-def read_metadata(path: str) -> MediaMetadata:
-    """Measure ``path``; InputError when it is not a video, image or audio file a browser shows."""
-    readable(path)
-    if heif_brand(path):
+def read_metadata(source: Source | str) -> MediaMetadata:
+    """Measure ``source`` (a local path, or a :class:`Source` through a URL); InputError when it is not a video,
+    image or audio file a browser shows, ReadError when it cannot be read."""
+    source = as_source(source)
+    path = source.name
+    if heif_brand(source):
         raise Unplayable(
             f"{path}: HEIC/HEIF image: only Safari displays it (Chrome, Edge and Firefox do not); "
             f"convert it to JPEG, e.g. heif-convert {shlex.join([path, str(Path(path).with_suffix('.jpg'))])}"
         )
-    sniffed = sniff_image(path)
+    sniffed = sniff_image(source)
     if sniffed is not None:
-        return _image(path, *sniffed)
+        return _image(source, *sniffed)
     try:
-        found = probe(path)
+        found = probe(source)
     except FfprobeMissing:
         raise
     except InputError as error:
@@ -86,7 +91,7 @@ def read_metadata(path: str) -> MediaMetadata:
             raise  # named as media but unreadable: broken, not merely something else
         said = f"its extension means {named}" if named else str(error).removeprefix(f"{path}: ")
         raise NotMedia(f"{path}: not a video, image or audio file ({said})") from None
-    return describe(path, found)
+    return describe(source, found)
 
 
 def pictures(found: dict[str, Any]) -> list[dict[str, Any]]:
@@ -98,7 +103,7 @@ def pictures(found: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _image(path: str, image: Image.Image, mime: str) -> MediaMetadata:
+def _image(source: Source, image: Image.Image, mime: str) -> MediaMetadata:
     with image:
         width, height = image.size
         orientation = image.getexif().get(ExifTags.Base.Orientation, 1) if mime == "image/jpeg" else 1
@@ -107,7 +112,7 @@ def _image(path: str, image: Image.Image, mime: str) -> MediaMetadata:
     if orientation in _ROTATED:
         width, height = height, width
     content = Content("image", mime, what)
-    notes = [n for n in (name_mismatch(path, content),) if n]
+    notes = [n for n in (name_mismatch(source.name, content),) if n]
     if frames > 1:
         notes.append(
             f"animated ({frames} frames): the editor labels it as one {width}x{height} image; "
@@ -116,28 +121,29 @@ def _image(path: str, image: Image.Image, mime: str) -> MediaMetadata:
     block: dict[str, int | float | str] = {
         "width": width,
         "height": height,
-        "file_size": os.stat(path).st_size,
+        "file_size": source.size,
         "mime_type": mime,
     }
-    return _checked(path, "image", block, notes)
+    return _checked(source.name, "image", block, notes)
 
 
-def describe(path: str, found: dict[str, Any], playable: bool = True) -> MediaMetadata:
-    """The metadata block of a sound or video file ``path`` from ffprobe's answer ``found`` about it.
+def describe(source: Source, found: dict[str, Any], playable: bool = True) -> MediaMetadata:
+    """The metadata block of a sound or video file ``source`` from ffprobe's answer ``found`` about it.
 
     Unplayable unless some browser plays it; with ``playable=False`` it is measured all the same (for
     `media check`, whose fix converts it).
     """
+    path = source.name
     pictures_ = pictures(found)
-    content = av_content(path, found, pictures_)
+    content = av_content(source, found, pictures_)
     if content.refused and playable:
         raise Unplayable(content.refused)
     notes = [*content.notes, *(n for n in (name_mismatch(path, content),) if n)]
-    size = os.stat(path).st_size
+    size = source.size
     if content.kind == "video":
         stream = pictures_[0]
         try:
-            timing = video_timing(stream, [p for p in packets(path, found) if p.stream == int(stream["index"])])
+            timing = video_timing(stream, [p for p in packets(source, found) if p.stream == int(stream["index"])])
         except InputError as error:
             raise InputError(f"{path}: {error}") from None
         if timing.variable:
@@ -155,7 +161,7 @@ def describe(path: str, found: dict[str, Any], playable: bool = True) -> MediaMe
     stream = next(s for s in found["streams"] if s.get("codec_type") == "audio")
     codec = str(stream["codec_name"])
     block = {
-        "duration": _audio_duration(path, found, stream),
+        "duration": _audio_duration(source, found, stream),
         "file_size": size,
         "mime_type": content.mime,
         "sample_rate": int(stream["sample_rate"]),
@@ -257,28 +263,27 @@ def _variable(path: str, timing: Timing) -> str:
     )
 
 
-def _audio_duration(path: str, found: dict[str, Any], stream: dict[str, Any]) -> float:
+def _audio_duration(source: Source, found: dict[str, Any], stream: dict[str, Any]) -> float:
     """Seconds of sound: as the container records it, or counted from the packets when ffprobe only estimated."""
     if found.get("estimated"):
-        own = [p for p in packets(path, found) if p.stream == int(stream["index"])]
+        own = [p for p in packets(source, found) if p.stream == int(stream["index"])]
         if own:
             last = max(own, key=lambda p: p.time)
             return round(float(last.time + last.duration - min(p.time for p in own)), 6)
-    for source in (stream, found.get("format", {})):
-        if source.get("duration") not in (None, "N/A"):
-            skipped = _opus_pre_skip(path) if found.get("format", {}).get("format_name") == "ogg" else 0
-            return round(float(source["duration"]) - skipped / 48_000, 6)
-    raise InputError(f"{path}: ffprobe reports no duration")
+    for said in (stream, found.get("format", {})):
+        if said.get("duration") not in (None, "N/A"):
+            skipped = _opus_pre_skip(source) if found.get("format", {}).get("format_name") == "ogg" else 0
+            return round(float(said["duration"]) - skipped / 48_000, 6)
+    raise InputError(f"{source.name}: ffprobe reports no duration")
 
 
-def _opus_pre_skip(path: str) -> int:
+def _opus_pre_skip(source: Source) -> int:
     """Samples at 48 kHz a decoder drops from the start of Ogg Opus (RFC 7845 5.1: OpusHead bytes 10-11).
 
     ffprobe's duration counts them (its duration_ts is the last granule position); decoders and players
     drop them, so 3 s of sound encoded is 3 s played, not 3.0065.
     """
-    with open(path, "rb") as file:
-        head = file.read(512)
+    head = source.head(512)
     found = head.find(b"OpusHead")
     return int.from_bytes(head[found + 10 : found + 12], "little") if found >= 0 and len(head) >= found + 12 else 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from runtime.media.content import av_content, sniff_image
 from runtime.media.metadata import describe, pictures, video_timing
 from runtime.media.probe import Packet, packets, probe
+from runtime.media.source import Source
 from tether.errors import InputError
 
 SPEED_FACTORS = (3, 4)
@@ -231,18 +232,19 @@ def keyframe_runs(video: list[Packet]) -> tuple[int, int]:
 
 def check_playback(path: str, bandwidth: Bandwidth | None = None) -> Playback:
     """Measure ``path`` for smooth playback; InputError when it is not a video."""
-    image = sniff_image(path)
+    source = Source.local(path)
+    image = sniff_image(source)
     if image is not None:
         image[0].close()
         raise InputError(f"{path}: not a video (it would be registered in images)")
-    found = probe(path)
-    metadata = describe(path, found, playable=False)
+    found = probe(source)
+    metadata = describe(source, found, playable=False)
     if metadata.kind.key != "videos":
         raise InputError(f"{path}: not a video (it would be registered in {metadata.kind.key})")
-    unplayable = av_content(path, found, pictures(found)).refused
+    unplayable = av_content(source, found, pictures(found)).refused
     stream = pictures(found)[0]
     sounds = [s for s in found.get("streams", []) if s.get("codec_type") == "audio"]
-    read = packets(path, found)
+    read = packets(source, found)
     video = [p for p in read if p.stream == int(stream["index"])]
     timing = video_timing(stream, video)
     duration = float(metadata.block["duration"])

@@ -1,15 +1,15 @@
-"""Ask ffprobe (from Debian's ffmpeg package) about a local media file."""
+"""Ask ffprobe (from Debian's ffmpeg package) about a media file, local or behind a URL."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from runtime.media.source import TIMEOUT, Source, as_source
 from tether.errors import InputError, ReadError
 
 ESTIMATED = "Estimating duration from bitrate"
@@ -35,39 +35,31 @@ def ffprobe_path() -> str:
     return found
 
 
-def readable(path: str) -> None:
-    """Fail with the CLI's errors before ffprobe would say something vaguer."""
-    try:
-        with open(path, "rb"):
-            pass
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a media file") from None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot read: {error.strerror}") from None
-
-
-def _run(path: str, *args: str) -> subprocess.CompletedProcess[str]:
-    readable(path)
-    command = [ffprobe_path(), *args, "-i", "file:" + os.path.abspath(path)]
+def _run(source: Source, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [ffprobe_path(), *args, *source.ffprobe_input()]
     # errors="replace": ffprobe echoes the file name, which need not be UTF-8
-    result = subprocess.run(command, capture_output=True, text=True, errors="replace", check=False)
+    remote = source.url is not None  # a local file has no network to wait for
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, errors="replace", check=False, timeout=TIMEOUT if remote else None
+        )
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"{source.name}: ffprobe took longer than {TIMEOUT} s") from None
     if result.returncode != 0:
-        said = (result.stderr.strip().splitlines() or ["no reason given"])[-1]
-        raise InputError(f"{path}: not a media file ffprobe can read ({said})")
+        said = source.hidden((result.stderr.strip().splitlines() or ["no reason given"])[-1])
+        raise InputError(f"{source.name}: not a media file ffprobe can read ({said})")
     return result
 
 
-def run_ffprobe(path: str, *args: str) -> str:
-    """ffprobe's standard output for ``path``; InputError when it cannot read the file as media."""
-    return _run(path, "-v", "error", *args).stdout
+def run_ffprobe(source: Source | str, *args: str) -> str:
+    """ffprobe's standard output for ``source``; InputError when it cannot read it as media."""
+    return _run(as_source(source), "-v", "error", *args).stdout
 
 
-def probe(path: str) -> dict[str, Any]:
-    """The container and every stream of ``path``, as ffprobe's JSON; ``estimated`` is set when ffprobe
+def probe(source: Source | str) -> dict[str, Any]:
+    """The container and every stream of ``source``, as ffprobe's JSON; ``estimated`` is set when ffprobe
     only guessed the duration (its warning, which ``-v error`` would hide)."""
-    result = _run(path, "-v", "warning", "-print_format", "json", "-show_format", "-show_streams")
+    result = _run(as_source(source), "-v", "warning", "-print_format", "json", "-show_format", "-show_streams")
     found: dict[str, Any] = json.loads(result.stdout)
     found["estimated"] = ESTIMATED in result.stderr
     return found
@@ -89,9 +81,11 @@ PACKET_ENTRIES = ("-show_entries", "packet=stream_index,pts,dts,duration,size,fl
 """ffprobe's arguments for the packet list that :func:`parse_packets` reads."""
 
 
-def packets(path: str, found: dict[str, Any]) -> list[Packet]:
-    """Every packet ffprobe reads from ``path`` (without decoding), except those the container discards."""
-    return parse_packets(run_ffprobe(path, *PACKET_ENTRIES), found)
+def packets(source: Source | str, found: dict[str, Any]) -> list[Packet]:
+    """Every packet ffprobe reads from ``source`` (without decoding), except those the container discards.
+
+    Through a URL this streams the packets' bytes (for most containers the whole object), storing none."""
+    return parse_packets(run_ffprobe(source, *PACKET_ENTRIES), found)
 
 
 def parse_packets(out: str, found: dict[str, Any]) -> list[Packet]:

@@ -35,7 +35,7 @@ EXPECTED = {
                                                                 "mime_type": "image/jpeg"}),
     "media/calls/call.wav": ("audio", "audioMetadata", {"duration": 2.0, "sample_rate": 16000, "num_channels": 1,
                                                         "bit_depth": 16, "codec": "pcm_s16le",
-                                                        "mime_type": "audio/x-wav"}),
+                                                        "mime_type": "audio/wav"}),
 }  # fmt: skip
 
 

@@ -17,9 +17,11 @@ HELP = """Build registration files from what is in the bucket, measuring each me
 
 Objects under the integration's prefixes (or --prefix, inside one of them) are listed with the customer's
 credentials, never the platform's (the same chains and TETHER_ENDPOINT_* variables as `tether sign`); the
-user must be allowed to register on the integration. Videos and audio are measured by ffprobe reading
-ranges of a signed URL, images from the first bytes (a ranged GET); nothing is downloaded whole, and the
-platform reads nothing. Files are split at --max-items items and each is checked as `check-manifest` does.
+user must be allowed to register on the integration. Each object is measured through a signed URL by the
+code of `tether metadata`, giving the block it gives for the same file on disk: images from the first bytes
+(a ranged GET), sound by ffprobe's range requests, videos by ffprobe streaming their packets (to count
+frames); nothing is stored, and the platform reads nothing. Files are split at --max-items items and each
+is checked as `check-manifest` does.
 
 --out DIR gets register-00001.json and up, failures.txt (key TAB reason), removed.txt (with --since) and
 state.sqlite. Running again with the same --out resumes an interrupted run without measuring twice.

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from runtime import Runtime
 from runtime.access import Action
-from runtime.manifest.fields import MEDIA_KINDS
 from runtime.manifest.urls import ObjectUrls
 from runtime.manifest.validate import ManifestProblem
 from runtime.sign.expiry import limits
@@ -99,14 +98,12 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
     def measure_one(obj: Listed, found: Class) -> tuple[Listed, Class, dict[str, object] | str]:
         try:
             signed = runtime.sign(request.user, request.integration, obj.key, expires_in=lifetime)
-            block = measure(signed.url, found, obj.size, ca_file)
+            metadata = measure(signed.url, obj.key, obj.size, ca_file)
         except Unmeasurable as error:
             return obj, found, str(error)
-        media = str(block["mime_type"]).partition("/")[0]  # sound alone in a video container is audio
-        kind = MEDIA_KINDS[media]
-        assert kind.metadata is not None
-        item: dict[str, object] = {"objectUrl": urls.url(obj.key), "title": obj.key, kind.metadata: block}
-        return obj, Class(kind.key, found.mime, media), item
+        # the list is the content's: sound alone in a video container is audio, an MP4 named .jpg a video
+        mime = str(metadata.block["mime_type"])
+        return obj, Class(metadata.kind.key, mime, mime.partition("/")[0]), metadata.as_item(urls.url(obj.key), obj.key)
 
     def settle(done: Future[tuple[Listed, Class, dict[str, object] | str]]) -> None:
         nonlocal measured
