@@ -14,6 +14,7 @@ from typing import Any
 
 from runtime.media.playback import KEYFRAME_INTERVAL, Playback, keyframe_runs, peak_bitrate, rate
 from runtime.media.probe import PACKET_ENTRIES, ffprobe_path, parse_packets
+from runtime.media.source import Source
 from tether.doctor.findings import Finding
 
 PACKETS = 600
@@ -28,13 +29,14 @@ def is_video(key: str) -> bool:
 
 
 def _ffprobe(url: str, ca_file: str | None, *args: str) -> str:
-    tls = ["-tls_verify", "1", "-ca_file", ca_file] if ca_file and url.startswith("https:") else []
-    command = [ffprobe_path(), "-v", "error", *tls, *args, url]
+    """ffprobe on the signed URL, HTTPS verified as the media measurer opens it (runtime.media.source)."""
+    source = Source.remote(url, "<signed URL>", 0, ca_file)
+    command = [ffprobe_path(), "-v", "error", *args, *source.ffprobe_input()]
     done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=False)
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or ["no reason given"])[-1]
         # the URL is a bearer credential: ffprobe's message may quote it, so only its last words are kept
-        raise OSError(said.replace(url, "<signed URL>"))
+        raise OSError(source.hidden(said))
     return done.stdout
 
 
