@@ -42,6 +42,7 @@ class PlannedResource:
     """``URN::id`` of an explicit provider; None for the default provider."""
     retain_on_delete: bool = False
     dependencies: tuple[str, ...] = field(default=())
+    """URNs, sorted: the SDK sends a set, in an order that varies between builds of one spec."""
     aliases: tuple[str, ...] = field(default=())
     """URNs this resource was known by: its own aliases and those inherited from its parent's."""
     ignore_changes: tuple[str, ...] = field(default=())
@@ -74,7 +75,10 @@ class _RecordingMonitor(mocks.MockMonitor):
                     custom=request.custom,
                     provider=request.provider or None,
                     retain_on_delete=bool(request.retainOnDelete),
-                    dependencies=tuple(request.dependencies),
+                    # The SDK sends a set (``prepare_resource``'s ``dependencies: set[str]``), gathered from a
+                    # set of Resources hashed by identity (``_depends_on.py``): its order varied between two
+                    # builds of one spec in one process (tests/preview/test_graph_stable.py).
+                    dependencies=tuple(sorted(request.dependencies)),
                     aliases=self._aliases(request, response.urn),
                     ignore_changes=tuple(request.ignoreChanges),
                 )
