@@ -32,10 +32,15 @@ from runtime.media.content import (
     name_mismatch,
     sniff_image,
 )
-from runtime.media.probe import FfprobeMissing, Packet, packets, probe
+from runtime.media.probe import FfprobeMissing, Packet, packets, packets_within, probe
 from runtime.media.source import Source, as_source
 from tether.errors import InputError
 
+WINDOW = 60
+"""Packets of a video's picture stream read at its start and near its end through a URL (see _bounded_timing)."""
+REORDER = 16
+"""Frames a decoder may hold back for reordering (H.264 and HEVC allow at most 16): the last this many of a
+window, in display order, may have neighbours just after the window, so they are not timed."""
 _ROTATED = {5, 6, 7, 8}
 """EXIF orientations that turn the picture a quarter: browsers apply them (CSS image-orientation: from-image)."""
 
@@ -143,7 +148,9 @@ def describe(source: Source, found: dict[str, Any], playable: bool = True) -> Me
     if content.kind == "video":
         stream = pictures_[0]
         try:
-            timing = video_timing(stream, [p for p in packets(source, found) if p.stream == int(stream["index"])])
+            timing = _bounded_timing(source, found, stream) or video_timing(
+                stream, [p for p in packets(source, found) if p.stream == int(stream["index"])]
+            )
         except InputError as error:
             raise InputError(f"{path}: {error}") from None
         if timing.variable:
@@ -239,6 +246,43 @@ def video_timing(stream: dict[str, Any], frames: list[Packet]) -> Timing:
         duration = float(len(times) / fps)
     shortest = min((d for d in intervals if d > 0), default=step)  # a repeated timestamp is no frame rate
     return Timing(len(times), fps, duration, shortest, max(intervals), variable)
+
+
+def _bounded_timing(source: Source, found: dict[str, Any], stream: dict[str, Any]) -> Timing | None:
+    """A video's timing through a URL from its header and two windows of packets; None: read every packet.
+
+    Reading every packet through a URL streams the whole object. Where the container's index counts the
+    frames exactly (MP4/MOV's sample table: ffprobe's nb_frames, the stream's duration_ts), the rate is taken
+    from the first WINDOW packets and WINDOW packets from the key frame before the last WINDOW frames, and the
+    count from the header, trusted only if count / rate is the header's duration within a tick (an edit list
+    that drops frames, or a rate varying between the windows, breaks that, and then every packet is read).
+    Not seen: a rate varying only between the windows in a way that keeps that sum. Local files are read whole.
+    """
+    frames, ticks = int(stream.get("nb_frames") or 0), str(stream.get("duration_ts", ""))
+    if source.url is None or found.get("estimated") or frames < 4 * WINDOW or not ticks.isdigit():
+        return None
+    if not str(found.get("format", {}).get("format_name", "")).startswith("mov,"):
+        return None
+    tick = Fraction(str(stream.get("time_base", "1/1")))
+    length, rate = int(ticks) * tick, _rate(stream.get("r_frame_rate")) or _rate(stream.get("avg_frame_rate"))
+    if not rate:
+        return None
+    first = str(stream.get("start_time", "0"))
+    start = (float(first) if first != "N/A" else 0.0) + float(length - WINDOW / rate)
+    index = int(stream["index"])
+    windows = [
+        video_timing(stream, sorted(packets_within(source, found, index, read), key=lambda p: p.time)[:-REORDER])
+        for read in (f"%+#{WINDOW}", f"{start:.6f}%+#{WINDOW}")
+    ]
+    if min(w.frames for w in windows) < WINDOW // 2:
+        return None  # a window ffprobe could not fill is no evidence of the rate
+    shortest, longest = min(w.shortest for w in windows), max(w.longest for w in windows)
+    if any(w.variable for w in windows):
+        return Timing(frames, windows[0].fps, float(length), shortest, longest, True)
+    fps = windows[0].fps
+    if windows[1].fps != fps or abs(frames / fps - length) > tick:
+        return None
+    return Timing(frames, fps, float(frames / fps), shortest, longest, False)
 
 
 def _rate(text: object) -> Fraction | None:

@@ -88,6 +88,13 @@ def packets(source: Source | str, found: dict[str, Any]) -> list[Packet]:
     return parse_packets(run_ffprobe(source, *PACKET_ENTRIES), found)
 
 
+def packets_within(source: Source, found: dict[str, Any], stream: int, intervals: str) -> list[Packet]:
+    """The packets of stream ``stream`` within ffprobe's ``-read_intervals`` ``intervals`` (``START%+#COUNT``
+    reads COUNT packets of the stream from the key frame at or before START seconds): only those are read."""
+    selected = ("-select_streams", str(stream), "-read_intervals", intervals)
+    return [p for p in parse_packets(run_ffprobe(source, *selected, *PACKET_ENTRIES), found) if p.stream == stream]
+
+
 def parse_packets(out: str, found: dict[str, Any]) -> list[Packet]:
     """The packets of ffprobe's :data:`PACKET_ENTRIES` output, timed in each stream's time base of ``found``."""
     bases = {int(s["index"]): Fraction(str(s.get("time_base", "1/1"))) for s in found.get("streams", [])}
