@@ -91,7 +91,7 @@ def test_unreadable_exits_3_and_says_why(env_file: tuple[Replay, str], capsys: p
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--integration", "nope"], f"tether: error: {DEV}: no integration named 'nope' (known: call-audio, "),
+        (["--integration", "nope"], f"tether: error: {DEV}: no integration named 'nope' (known: traffic-video, "),
         (["--concurrency", "0"], "tether drift: error: argument --concurrency: invalid positive int value: '0'"),
         (["--env-file", "/nonexistent.env"], "tether: error: /nonexistent.env: no such file"),
         (["--timeout", "nan"], "tether drift: error: argument --timeout: invalid positive float value: 'nan'"),

@@ -48,17 +48,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     """Check, print, and exit 0, 1 or 3 by the worst finding."""
     from runtime import Runtime
+    from tether.cli.args import require_integrations
     from tether.doctor import report
     from tether.doctor.findings import exit_code
     from tether.doctor.run import doctor
     from tether.errors import InputError
 
     runtime = Runtime.load(args.spec, records=args.outputs, env_file=args.env_file)
-    for name in args.integration:
-        try:
-            runtime.spec.integration(name)
-        except KeyError as error:
-            raise InputError(f"{args.spec}: {error.args[0]}") from None
+    require_integrations(args.spec, runtime.spec, args.integration)
     if args.origin is not None and (args.origin.endswith("/") or "://" not in args.origin):
         raise InputError(f"--origin {args.origin!r}: a browser's origin is scheme://host[:port], with no path or '/'")
     findings = doctor(runtime, args.integration, args.key, args.origin)

@@ -6,8 +6,8 @@ import argparse
 import math
 import sys
 
+from tether.cli.args import require_integrations
 from tether.cli.formatting import add_output, print_json
-from tether.errors import InputError
 from tether.spec import load_spec
 
 HELP = """Compare the live cloud state of each integration with the spec's desired state (read-only).
@@ -86,12 +86,7 @@ def run(args: argparse.Namespace) -> int:
     from tether.settings import load_settings
 
     loaded = load_spec(args.spec)
-    known = {integration.name for integration in loaded.spec.integrations}
-    unknown = [name for name in args.integration if name not in known]
-    if unknown:
-        raise InputError(
-            f"{args.spec}: no integration named {unknown[0]!r} (known: {', '.join(sorted(known)) or 'none'})"
-        )
+    require_integrations(args.spec, loaded.spec, args.integration)
     settings = load_settings(args.env_file)
     clients = Clients(settings, timeout=args.timeout, pool=args.concurrency)
     options = ScanOptions(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from tether.cli.args import require_integrations
 from tether.cli.formatting import add_output, print_json
-from tether.errors import InputError
 from tether.spec import load_spec
 
 HELP = """Read-only, with the deploy identity's credentials: for each integration, what `pulumi up` would
@@ -58,12 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from tether.settings import load_settings
 
     loaded = load_spec(args.spec)
-    known = {integration.name for integration in loaded.spec.integrations}
-    unknown = [name for name in args.integration if name not in known]
-    if unknown:
-        raise InputError(
-            f"{args.spec}: no integration named {unknown[0]!r} (known: {', '.join(sorted(known)) or 'none'})"
-        )
+    require_integrations(args.spec, loaded.spec, args.integration)
     managed = set(load_records(args.outputs)) if args.outputs else set()
     clients = Clients(load_settings(args.env_file))
     document = report.build(args.spec, preflight(loaded.spec, clients, args.integration, managed))
