@@ -52,8 +52,12 @@ def _run(source: Source, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def run_ffprobe(source: Source | str, *args: str) -> str:
-    """ffprobe's standard output for ``source``; InputError when it cannot read it as media."""
-    return _run(as_source(source), "-v", "error", *args).stdout
+    """ffprobe's standard output for ``source`` (run once per source and arguments); InputError when it
+    cannot read it as media."""
+    source = as_source(source)
+    if args not in source.ffprobe_runs:
+        source.ffprobe_runs[args] = _run(source, "-v", "error", *args).stdout
+    return source.ffprobe_runs[args]
 
 
 def probe(source: Source | str) -> dict[str, Any]:

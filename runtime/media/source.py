@@ -40,6 +40,9 @@ class Source:
     ca_file: str | None = None
     """The certificates an HTTPS URL is verified against (a sandbox's own); None: the system's."""
     _heads: dict[int, bytes] = field(default_factory=dict, compare=False, repr=False)
+    ffprobe_runs: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    """ffprobe's output by its arguments: a measurement and a playback check of one source ask for the
+    same packet list, which for a video means reading the whole file (probe.run_ffprobe fills it)."""
 
     @classmethod
     def local(cls, path: str) -> Source:

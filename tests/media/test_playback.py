@@ -31,6 +31,16 @@ def test_keyframes_every_10_frames_play_smoothly(media: dict[str, Path]) -> None
     assert found.smooth and found.fix() is None
 
 
+def test_a_video_is_read_for_its_packets_once(media: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Measuring the video and judging its playback both need every packet (the whole file): one ffprobe run.
+    import runtime.media.probe as probing
+
+    run, calls = probing._run, []
+    monkeypatch.setattr(probing, "_run", lambda source, *args: calls.append(args) or run(source, *args))
+    check_playback(str(media["clip.mp4"]))
+    assert sum(any("packet=" in a for a in args) for args in calls) == 1
+
+
 def test_keyframes_every_60_frames_fall_short_and_the_fix_works(media: dict[str, Path], tmp_path: Path) -> None:
     source = tmp_path / "long-gop.mp4"
     source.write_bytes(media["long-gop.mp4"].read_bytes())
