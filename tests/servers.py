@@ -11,14 +11,26 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from tether.standins.azurite import Azurite, AzuriteHandle
 from tether.standins.moto_server import MotoHandle, MotoServer
 from tether.standins.seaweedfs import SeaweedFS, SeaweedFSHandle
 
 SEAWEEDFS_ACCESS_KEY = "AKIDTETHERSTANDIN001"
+
+
+def seaweedfs_s3(handle: SeaweedFSHandle, config: Config | None = None) -> Any:
+    """A boto3 S3 client with SeaweedFS's identity, trusting its certificate when it speaks HTTPS."""
+    return boto3.client(
+        "s3", endpoint_url=handle.endpoint_url, region_name=handle.region, aws_access_key_id=handle.access_key,
+        aws_secret_access_key=handle.secret_key, verify=str(handle.ca_bundle) if handle.ca_bundle else None,
+        config=config,
+    )
 
 
 @pytest.fixture(scope="session")

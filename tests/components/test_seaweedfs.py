@@ -14,7 +14,6 @@ import urllib.parse
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 from botocore.client import BaseClient
 from botocore.config import Config
@@ -22,6 +21,7 @@ from botocore.exceptions import ClientError
 
 from components.graph import build_graph
 from tests.components.graphs import CORS, POLICY, Graph, spec_with
+from tests.servers import seaweedfs_s3
 from tether.standins.seaweedfs import SeaweedFSHandle
 
 APP = "https://app.example.com"
@@ -72,14 +72,7 @@ def policy(graph: Graph) -> dict[str, Any]:
 
 @pytest.fixture
 def s3(seaweedfs: SeaweedFSHandle) -> BaseClient:
-    return boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.endpoint_url,
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        region_name=seaweedfs.region,
-        config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}),
-    )
+    return seaweedfs_s3(seaweedfs, Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
 
 
 def request(url: str, method: str, headers: dict[str, str], source: str = BROWSER) -> tuple[int, dict[str, str], bytes]:

@@ -9,12 +9,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.store_bucket import _StoreBuckets
+from tests.servers import seaweedfs_s3
 from tether.standins.seaweedfs import SeaweedFSHandle
 
 
@@ -32,13 +32,7 @@ def props(seaweedfs: SeaweedFSHandle, bucket: str, adopt: bool) -> dict[str, Any
 
 @pytest.fixture
 def s3(seaweedfs: SeaweedFSHandle) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.endpoint_url,
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        region_name=seaweedfs.region,
-    )
+    return seaweedfs_s3(seaweedfs)
 
 
 def test_created_bucket_exists_is_read_and_deleted(seaweedfs: SeaweedFSHandle, s3: Any) -> None:
@@ -114,9 +108,5 @@ integrations:
     clients = Clients(load_settings(environ=env), timeout=5)
     [applied] = apply_spec(spec, clients)
     assert "SSE-KMS" in applied.note
-    s3 = boto3.client(
-        "s3", endpoint_url=seaweedfs_https.endpoint_url, region_name=seaweedfs_https.region,
-        aws_access_key_id=seaweedfs_https.access_key, aws_secret_access_key=seaweedfs_https.secret_key,
-        verify=str(seaweedfs_https.ca_bundle),
-    )
+    s3 = seaweedfs_s3(seaweedfs_https)
     s3.put_object(Bucket=bucket, Key="a.txt", Body=b"hi")

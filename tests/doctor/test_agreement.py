@@ -16,13 +16,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from azure.storage.blob import BlobServiceClient, ContentSettings, CorsRule
 
 from runtime import Runtime
 from tests.doctor.browser import Browser, chromium
 from tests.doctor.conftest import ORIGIN
+from tests.servers import seaweedfs_s3
 from tether.doctor.findings import Finding
 from tether.doctor.path import Declared
 from tether.doctor.run import follow
@@ -85,10 +85,7 @@ def s3_store(seaweedfs_https: SeaweedFSHandle, video: Path) -> Store:
     assert seaweedfs_https.ca_bundle is not None
     bucket = f"doctor-{uuid.uuid4().hex[:10]}"
     ca = str(seaweedfs_https.ca_bundle)
-    client = boto3.client(
-        "s3", endpoint_url=seaweedfs_https.endpoint_url, aws_access_key_id=seaweedfs_https.access_key,
-        aws_secret_access_key=seaweedfs_https.secret_key, region_name=seaweedfs_https.region, verify=ca,
-    )  # fmt: skip
+    client = seaweedfs_s3(seaweedfs_https)
     client.create_bucket(Bucket=bucket)
     client.upload_file(str(video), bucket, KEY, ExtraArgs={"ContentType": "video/mp4"})
 

@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.doctor.conftest import ORIGIN
+from tests.servers import seaweedfs_s3
 from tether import markdown
 from tether.cli.main import main
 from tether.desired import render_s3
@@ -53,11 +53,7 @@ def stack(seaweedfs_https: SeaweedFSHandle, video: Path, tmp_path_factory: pytes
         f"AWS_ACCESS_KEY_ID={seaweedfs_https.access_key}\nAWS_SECRET_ACCESS_KEY={seaweedfs_https.secret_key}\n"
         f"AWS_CA_BUNDLE={seaweedfs_https.ca_bundle}\n"
     )
-    client = boto3.client(
-        "s3", endpoint_url=seaweedfs_https.endpoint_url, aws_access_key_id=seaweedfs_https.access_key,
-        aws_secret_access_key=seaweedfs_https.secret_key, region_name=seaweedfs_https.region,
-        verify=str(seaweedfs_https.ca_bundle),
-    )  # fmt: skip
+    client = seaweedfs_s3(seaweedfs_https)
     client.create_bucket(Bucket=bucket)
     client.upload_file(str(video), bucket, KEY, ExtraArgs={"ContentType": "video/mp4"})
     loaded = parse_spec(spec.read_text(), str(spec)).spec

@@ -10,9 +10,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
+from tests.servers import seaweedfs_s3
 from tether.apply import apply_spec
 from tether.drift import Clients, RetryPolicy, load_settings
 from tether.preflight import preflight
@@ -49,11 +49,7 @@ def clients(seaweedfs_https: SeaweedFSHandle) -> Clients:
 
 @pytest.fixture
 def s3(seaweedfs_https: SeaweedFSHandle) -> Any:
-    return boto3.client(
-        "s3", endpoint_url=seaweedfs_https.endpoint_url, region_name=seaweedfs_https.region,
-        aws_access_key_id=seaweedfs_https.access_key, aws_secret_access_key=seaweedfs_https.secret_key,
-        verify=str(seaweedfs_https.ca_bundle),
-    )
+    return seaweedfs_s3(seaweedfs_https)
 
 
 def spec(tmp_path: Path, seaweedfs_https: SeaweedFSHandle, bucket: str, existing: bool) -> LoadedSpec:

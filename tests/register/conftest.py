@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from azure.storage.blob import BlobServiceClient
 
+from tests.servers import seaweedfs_s3
 from tether.demo.samples import make_samples
 from tether.settings import Settings, load_settings
 from tether.spec import LoadedSpec, parse_spec
@@ -75,21 +75,14 @@ def s3_settings(seaweedfs: SeaweedFSHandle) -> Settings:
                                   "AWS_SECRET_ACCESS_KEY": seaweedfs.secret_key})  # fmt: skip
 
 
-def s3_client(seaweedfs: SeaweedFSHandle) -> object:
-    return boto3.client(
-        "s3", endpoint_url=seaweedfs.endpoint_url, aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key, region_name=seaweedfs.region,
-    )  # fmt: skip
-
-
 @pytest.fixture
 def bucket(seaweedfs: SeaweedFSHandle, samples: dict[str, bytes]) -> str:
     """A fresh bucket per test (tests change objects)."""
     name = f"reg-{uuid.uuid4().hex[:12]}"
-    client = s3_client(seaweedfs)
-    client.create_bucket(Bucket=name)  # type: ignore[attr-defined]
+    client = seaweedfs_s3(seaweedfs)
+    client.create_bucket(Bucket=name)
     for key, body in samples.items():
-        client.put_object(Bucket=name, Key=key, Body=body)  # type: ignore[attr-defined]
+        client.put_object(Bucket=name, Key=key, Body=body)
     return name
 
 

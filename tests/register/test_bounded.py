@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from runtime.media.metadata import read_metadata
-from tests.register.conftest import s3_client
+from tests.servers import seaweedfs_s3
 from tether.errors import InputError
 from tether.register.measure import Unmeasurable, measure
 from tether.standins.seaweedfs import SeaweedFSHandle
@@ -98,9 +98,9 @@ def ffmpeg(*args: str) -> None:
 
 def served(seaweedfs: SeaweedFSHandle, bucket: str, path: Path, proxy: Counting) -> str:
     """Put ``path`` in ``bucket`` and sign it through ``proxy``."""
-    client = s3_client(seaweedfs)
-    client.put_object(Bucket=bucket, Key=path.name, Body=path.read_bytes())  # type: ignore[attr-defined]
-    signed = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": path.name})  # type: ignore[attr-defined]
+    client = seaweedfs_s3(seaweedfs)
+    client.put_object(Bucket=bucket, Key=path.name, Body=path.read_bytes())
+    signed = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": path.name})
     return proxy.url(signed)
 
 

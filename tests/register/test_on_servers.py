@@ -10,7 +10,8 @@ from pathlib import Path
 from PIL import Image
 
 from runtime import Runtime
-from tests.register.conftest import azure_settings, azure_spec, s3_client, s3_settings, s3_spec
+from tests.register.conftest import azure_settings, azure_spec, s3_settings, s3_spec
+from tests.servers import seaweedfs_s3
 from tether.register.run import FAILURES, Request, register
 from tether.standins.azurite import AzuriteHandle
 from tether.standins.seaweedfs import SeaweedFSHandle
@@ -100,9 +101,9 @@ def test_images_are_measured_as_displayed_from_their_first_bytes(
         Image.new("RGB", (800, 600)).save(out, "JPEG", exif=exif.tobytes())
         return out.getvalue()
 
-    client = s3_client(seaweedfs)
-    client.put_object(Bucket=bucket, Key="media/turned.jpg", Body=jpeg(6, 0))  # type: ignore[attr-defined]
-    client.put_object(Bucket=bucket, Key="media/big-exif.jpg", Body=jpeg(1, 65000))  # type: ignore[attr-defined]
+    client = seaweedfs_s3(seaweedfs)
+    client.put_object(Bucket=bucket, Key="media/turned.jpg", Body=jpeg(6, 0))
+    client.put_object(Bucket=bucket, Key="media/big-exif.jpg", Body=jpeg(1, 65000))
     runtime = Runtime(s3_spec(seaweedfs.endpoint_url, bucket), {}, s3_settings(seaweedfs))
     register(runtime, Request("lab", "ben@acme.ai", "media/", tmp_path / "out"))
     found = items(tmp_path / "out")
@@ -117,7 +118,7 @@ def test_sound_alone_in_a_video_container_is_registered_as_audio(
     speech = tmp_path / "speech.mp4"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=48000",
                     "-t", "1", "-c:a", "aac", str(speech)], check=True)  # fmt: skip
-    s3_client(seaweedfs).put_object(Bucket=bucket, Key="media/speech.mp4", Body=speech.read_bytes())  # type: ignore[attr-defined]
+    seaweedfs_s3(seaweedfs).put_object(Bucket=bucket, Key="media/speech.mp4", Body=speech.read_bytes())
     runtime = Runtime(s3_spec(seaweedfs.endpoint_url, bucket), {}, s3_settings(seaweedfs))
     outcome = register(runtime, Request("lab", "ben@acme.ai", "media/speech", tmp_path / "out"))
     item = items(tmp_path / "out")["media/speech.mp4"]

@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 import tether.register.run as run_module
 from runtime import Runtime
-from tests.register.conftest import HEAD, env_file, s3_client, s3_settings, s3_spec
+from tests.register.conftest import HEAD, env_file, s3_settings, s3_spec
 from tests.register.test_on_servers import items
+from tests.servers import seaweedfs_s3
 from tether.cli.main import main
 from tether.register.run import REMOVED, Request, merge, register
 from tether.register.shard import Shard
@@ -49,10 +49,10 @@ def test_since_writes_only_new_and_changed_objects_and_lists_removed_ones(
 ) -> None:  # fmt: skip
     register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "day1"))
     assert len(counted) == MEASURED
-    client = s3_client(seaweedfs)
-    client.put_object(Bucket=bucket, Key="media/cam1/frame.png", Body=samples["media/shelf one/shelf+1.jpg"])  # type: ignore[attr-defined]
-    client.put_object(Bucket=bucket, Key="media/new/call.wav", Body=samples["media/calls/call.wav"])  # type: ignore[attr-defined]
-    client.delete_object(Bucket=bucket, Key="media/cam1/clip.mp4")  # type: ignore[attr-defined]
+    client = seaweedfs_s3(seaweedfs)
+    client.put_object(Bucket=bucket, Key="media/cam1/frame.png", Body=samples["media/shelf one/shelf+1.jpg"])
+    client.put_object(Bucket=bucket, Key="media/new/call.wav", Body=samples["media/calls/call.wav"])
+    client.delete_object(Bucket=bucket, Key="media/cam1/clip.mp4")
     counted.clear()
     outcome = register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "day2", since=tmp_path / "day1"))
     # changed, new, and the broken one (a failure is measured again); unchanged objects are not
@@ -145,7 +145,7 @@ def test_an_unregistrable_key_fails_alone_and_the_run_goes_on(
 ) -> None:
     """A key holding %41 is a legal S3 key, but its URL (%2541) reads differently to clients that decode once
     and twice: runtime.manifest.urls refuses it, so the object is reported rather than registered ambiguously."""
-    s3_client(seaweedfs).put_object(Bucket=bucket, Key="media/x%41y.png", Body=samples["media/cam1/frame.png"])  # type: ignore[attr-defined]
+    seaweedfs_s3(seaweedfs).put_object(Bucket=bucket, Key="media/x%41y.png", Body=samples["media/cam1/frame.png"])
     outcome = register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "out"))
     failures = dict(line.split("\t") for line in (tmp_path / "out" / "failures.txt").read_text().splitlines())
     assert "percent-encoded twice" in failures["media/x%41y.png"] and outcome.failures == 2
@@ -176,11 +176,7 @@ def test_over_https_the_store_certificate_is_trusted_from_aws_ca_bundle(
 ) -> None:
     """Listing (boto3), ffprobe (-ca_file) and the ranged GET (ssl) all trust the bundle the settings name."""
     assert seaweedfs_https.ca_bundle is not None
-    client = boto3.client(
-        "s3", endpoint_url=seaweedfs_https.endpoint_url, aws_access_key_id=seaweedfs_https.access_key,
-        aws_secret_access_key=seaweedfs_https.secret_key, region_name=seaweedfs_https.region,
-        verify=str(seaweedfs_https.ca_bundle),
-    )  # fmt: skip
+    client = seaweedfs_s3(seaweedfs_https)
     client.create_bucket(Bucket="reg-https")
     for key in ("media/cam1/clip.mp4", "media/cam1/frame.png"):
         client.put_object(Bucket="reg-https", Key=key, Body=samples[key])

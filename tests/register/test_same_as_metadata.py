@@ -20,8 +20,9 @@ from runtime import Runtime
 from runtime.media.metadata import read_metadata
 from runtime.media.probe import probe
 from runtime.media.source import Source
-from tests.register.conftest import s3_client, s3_settings, s3_spec
+from tests.register.conftest import s3_settings, s3_spec
 from tests.register.test_on_servers import items
+from tests.servers import seaweedfs_s3
 from tether.errors import InputError
 from tether.register.run import FAILURES, Request, register
 from tether.standins.seaweedfs import SeaweedFSHandle
@@ -63,7 +64,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def test_register_measures_each_object_as_tether_metadata_measures_the_file(
     seaweedfs: SeaweedFSHandle, bucket: str, files: dict[str, Path], tmp_path: Path
 ) -> None:
-    client = s3_client(seaweedfs)
+    client = seaweedfs_s3(seaweedfs)
     for key, path in files.items():
         client.put_object(Bucket=bucket, Key=key, Body=path.read_bytes())  # type: ignore[attr-defined]
     runtime = Runtime(s3_spec(seaweedfs.endpoint_url, bucket), {}, s3_settings(seaweedfs))

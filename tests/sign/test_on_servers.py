@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 from azure.storage.blob import BlobServiceClient
 
 from runtime import Runtime
 from runtime.sign import Refused
+from tests.servers import seaweedfs_s3
 from tests.sign.support import record
 from tests.signing.fetching import fetch
 from tether.settings import load_settings
@@ -63,13 +63,7 @@ def s3_spec(endpoint: str, bucket: str) -> str:
 @pytest.fixture(scope="module")
 def bucket(seaweedfs: SeaweedFSHandle) -> str:
     name = f"sign-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.endpoint_url,
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        region_name=seaweedfs.region,
-    )
+    client = seaweedfs_s3(seaweedfs)
     client.create_bucket(Bucket=name)
     client.put_object(Bucket=name, Key=KEY, Body=b"frame one")
     client.put_object(Bucket=name, Key="frames/two.jpg", Body=b"frame two")

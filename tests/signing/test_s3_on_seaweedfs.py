@@ -9,10 +9,10 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import boto3
 import pytest
 
 from runtime.signing.sigv4 import AwsCredentials, S3Presigner
+from tests.servers import seaweedfs_s3
 from tests.signing.fetching import fetch, with_signature_char_changed
 from tether.standins.seaweedfs import SeaweedFSHandle
 
@@ -24,13 +24,7 @@ OTHER = "frames/other.jpg"
 @pytest.fixture(scope="module")
 def bucket(seaweedfs: SeaweedFSHandle) -> str:
     name = f"signing-{uuid.uuid4().hex[:12]}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=seaweedfs.endpoint_url,
-        aws_access_key_id=seaweedfs.access_key,
-        aws_secret_access_key=seaweedfs.secret_key,
-        region_name=seaweedfs.region,
-    )
+    client = seaweedfs_s3(seaweedfs)
     client.create_bucket(Bucket=name)
     client.put_object(Bucket=name, Key=KEY, Body=b"frame one")
     client.put_object(Bucket=name, Key=OTHER, Body=b"frame two")
