@@ -13,7 +13,8 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from tether.errors import InputError, ReadError
+from tether import textfile
+from tether.errors import InputError
 from tether.settings import endpoint_problem
 
 OUTPUT = "integrations"
@@ -124,16 +125,5 @@ def parse_records(text: str, file: str) -> dict[str, IntegrationRecord]:
 
 def load_records(path: str | Path) -> dict[str, IntegrationRecord]:
     """Read a saved ``pulumi stack output --json``; InputError for bad content, ReadError if unreadable."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_OUTPUTS + 1)
-        if len(data) > MAX_OUTPUTS:
-            raise InputError(f"{path}: larger than the {MAX_OUTPUTS >> 20} MiB an outputs file may be")
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot read: {error.strerror}") from None
+    text = textfile.read_text(path, MAX_OUTPUTS, "an outputs file")
     return parse_records(text, str(path))

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from dotenv.parser import parse_stream
 
+from tether import textfile
 from tether.errors import InputError, ReadError
 
 ENDPOINT_PREFIX = "TETHER_ENDPOINT_"
@@ -96,18 +97,7 @@ def read_env_file(path: str) -> tuple[dict[str, str], dict[str, str]]:
 
     Bad lines are input errors naming the file and line but never their text, which may hold a secret.
     """
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_ENV_FILE + 1)
-        if len(data) > MAX_ENV_FILE:
-            raise InputError(f"{path}: larger than the {MAX_ENV_FILE >> 20} MiB an env file may be")
-        text = data.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
+    text = textfile.read_text(path, MAX_ENV_FILE, "an env file")
     values, where = {}, {}
     for binding in parse_stream(io.StringIO(text)):
         if binding.key is None and not binding.error:

@@ -9,7 +9,7 @@ import pytest
 
 from runtime import Runtime
 from runtime.access import Action
-from tether.errors import InputError, ReadError, SpecInvalid
+from tether.errors import InputError, SpecInvalid
 from tether.records import IntegrationRecord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_bad_records_are_one_line(tmp_path: Path) -> None:
         Runtime.load(DEV, records=broken)
     with pytest.raises(InputError, match=r"missing\.json: no such file"):
         Runtime.load(DEV, records=tmp_path / "missing.json")
-    with pytest.raises(ReadError, match="cannot read"):
+    with pytest.raises(InputError, match="is a directory, expected a file"):
         Runtime.load(DEV, records=tmp_path)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tether.errors import InputError, ReadError
+from tether.errors import InputError
 from tether.records import OUTPUT, IntegrationRecord, load_records, parse_records
 
 RECORD: dict[str, Any] = {
@@ -74,8 +74,8 @@ def test_load_records_from_file(tmp_path: Path) -> None:
     assert load_records(path)["videos"].role_arn == RECORD["role_arn"]
 
 
-def test_missing_file_is_bad_input_and_a_directory_is_unreadable(tmp_path: Path) -> None:
+def test_missing_file_and_a_directory_are_bad_input(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         load_records(tmp_path / "missing.json")
-    with pytest.raises(ReadError, match="cannot read"):
+    with pytest.raises(InputError, match="is a directory, expected a file"):
         load_records(tmp_path)

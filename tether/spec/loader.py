@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from tether.errors import InputError, ReadError, SpecInvalid
+from tether import textfile
+from tether.errors import SpecInvalid
 from tether.problems import Path, Problem
 from tether.spec import model
 from tether.spec.references import check_references
@@ -181,21 +182,8 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def read_text(path: str) -> str:
-    """A file's text, with the CLI's errors: missing or not text is bad input, unreadable is exit 3."""
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_CHARS + 1)  # never more than the limit into memory
-        if len(data) > MAX_CHARS:
-            raise InputError(f"{path}: larger than the {MAX_CHARS >> 20} MiB a spec may be")
-        return data.decode("utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a file") from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not UTF-8 text (byte {error.start})") from None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot read: {error.strerror}") from None
+    """A spec file's text, with the CLI's errors (tether.textfile), never more than MAX_CHARS into memory."""
+    return textfile.read_text(path, MAX_CHARS, "a spec")
 
 
 def load_spec(path: str) -> LoadedSpec:
