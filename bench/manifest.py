@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -113,6 +112,18 @@ def measure_pydantic(path: str) -> dict[str, Any]:
 MEASURES = {"streaming": measure_streaming, "pydantic": measure_pydantic}
 
 
+def peak_mb() -> float:
+    """This process's own peak resident memory (VmHWM), in MB.
+
+    Not getrusage's ru_maxrss: Linux carries the old image's peak into it across exec, so a child that
+    subprocess started with vfork would report the parent's peak when that was higher.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise SystemExit("bench/manifest: /proc/self/status has no VmHWM (Linux only)")
+
+
 def in_child(way: str, path: Path) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter, so peaks and caches do not mix."""
     command = [sys.executable, __file__, "--measure", way, str(path)]
@@ -151,7 +162,7 @@ def main() -> None:
     if args.measure:
         way, path = args.measure
         result = MEASURES[way](path)
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        result["peak_mb"] = peak_mb()
         print(json.dumps(result))
         return
     available = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
