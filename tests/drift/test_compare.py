@@ -130,9 +130,10 @@ def test_gcs_settings_and_bindings(write_spec: SpecWriter) -> None:
     assert [(d.path, d.kind, d.severity) for d in found] == [
         ("iamConfiguration.uniformBucketLevelAccess.enabled", "changed", "high"),
         ("iamConfiguration.publicAccessPrevention", "changed", "high"),
-        ("iam.bindings[roles/storage.objectViewer]", "changed", "high"),
-        ("iam.bindings[roles/storage.objectViewer]", "extra", "critical"),
-        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator]", "extra", "high"),
+        ("iam.bindings[roles/storage.objectViewer][serviceAccount:annotate-reader@acme-vision-dev.iam.gserviceaccount"
+         ".com]", "changed", "high"),
+        ("iam.bindings[roles/storage.objectViewer][allUsers]", "extra", "critical"),
+        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator][user:mallory@example.net]", "extra", "high"),
     ]
 
 

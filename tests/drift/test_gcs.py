@@ -109,9 +109,9 @@ def test_extra_public_binding_and_extra_signer(dev: LoadedSpec, gcs: Replay) -> 
     gcs.routes[("POST", READER)] = service_account_policy(reader)
     entry = drift(dev, gcs)
     assert [(d["path"], d["kind"], d["actual"], d["severity"]) for d in entry["differences"]] == [
-        ("iam.bindings[roles/storage.objectViewer]", "extra",
+        ("iam.bindings[roles/storage.objectViewer][allUsers]", "extra",
          {"role": "roles/storage.objectViewer", "member": "allUsers"}, "critical"),
-        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator]", "extra",
+        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator][user:mallory@example.net]", "extra",
          {"role": "roles/iam.serviceAccountTokenCreator", "member": "user:mallory@example.net"}, "high"),
     ]
 
@@ -155,7 +155,8 @@ def test_conditional_signer_grant_read_as_version_3(dev: LoadedSpec, gcs: Replay
     gcs.routes[("POST", READER)] = service_account_policy(reader)
     entry = drift(dev, gcs)
     assert [(d["path"], d["kind"], d["severity"]) for d in entry["differences"]] == [
-        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator]", "changed", "medium")
+        ("reader_account.iam.bindings[roles/iam.serviceAccountTokenCreator][serviceAccount:platform-signer@annotate-prod"
+         ".iam.gserviceaccount.com]", "changed", "medium")
     ]
 
 
@@ -166,7 +167,9 @@ def test_iam_hiccups_are_retried_and_keep_bucket_findings(dev: LoadedSpec, gcs: 
                                          (503, {"error": {"code": 503, "message": "The service is currently unavailable.", "status": "UNAVAILABLE"}})])
     entry = drift(dev, gcs)
     assert (entry["status"], entry["retries"], entry["unreadable"]) == ("drifted", 2, [])
-    assert [(d["path"], d["severity"]) for d in entry["differences"]] == [("iam.bindings[roles/storage.objectViewer]", "critical")]
+    assert [(d["path"], d["severity"]) for d in entry["differences"]] == [
+        ("iam.bindings[roles/storage.objectViewer][allUsers]", "critical")
+    ]
 
 
 def test_iam_denied_keeps_bucket_findings_and_deleted_reader_is_missing(dev: LoadedSpec, gcs: Replay) -> None:
@@ -175,7 +178,9 @@ def test_iam_denied_keeps_bucket_findings_and_deleted_reader_is_missing(dev: Loa
     entry = drift(dev, gcs)
     assert entry["status"] == "unreadable"
     assert [(u["resource"], u["reason"]) for u in entry["unreadable"]] == [("signer_bindings", "access_denied")]
-    assert [(d["path"], d["severity"]) for d in entry["differences"]] == [("iam.bindings[roles/storage.objectViewer]", "critical")]
+    assert [(d["path"], d["severity"]) for d in entry["differences"]] == [
+        ("iam.bindings[roles/storage.objectViewer][allUsers]", "critical")
+    ]
     gcs.routes[("POST", READER)] = (404, {"error": {"code": 404, "message": "Service account projects/acme-vision-dev/serviceAccounts/annotate-reader@acme-vision-dev.iam.gserviceaccount.com does not exist.", "status": "NOT_FOUND"}})
     entry = drift(dev, gcs)
     assert ("reader_account", "missing", "high") in [(d["path"], d["kind"], d["severity"]) for d in entry["differences"]]

@@ -36,6 +36,12 @@ def _expression(binding: Binding) -> str | None:
     return " ".join(str(condition["expression"]).split()) if condition else None
 
 
+def _path(where: str, binding: Binding) -> str:
+    """``iam.bindings[ROLE][MEMBER]``: one grant, so two findings on one role have two paths (a baseline or a
+    SARIF result tells them apart)."""
+    return f"{where}[{binding['role']}][{binding['member']}]"
+
+
 def compare(where: str, desired: Iterable[Binding], live: Iterable[Binding], spec_path: Path = ()) -> list[Difference]:
     """Missing grants break the integration; extra ones widen who can read, public ones are critical."""
     left = list(live)
@@ -43,7 +49,7 @@ def compare(where: str, desired: Iterable[Binding], live: Iterable[Binding], spe
     for want in desired:
         same = [b for b in left if b["role"] == want["role"] and b["member"] == want["member"]]
         exact = [b for b in same if _expression(b) == _expression(want)]
-        path = f"{where}[{want['role']}]"
+        path = _path(where, want)
         if exact:
             left.remove(exact[0])
         elif same:
@@ -65,14 +71,14 @@ def compare(where: str, desired: Iterable[Binding], live: Iterable[Binding], spe
         if extra["member"].startswith("deleted:"):
             differences.append(
                 Difference(
-                    f"{where}[{extra['role']}]", "extra", None, extra, "low",
+                    _path(where, extra), "extra", None, extra, "low",
                     f"a grant to a deleted principal ({extra['member']}): it grants nothing; remove it to tidy up",
                 )
             )
             continue
         differences.append(
             Difference(
-                f"{where}[{extra['role']}]", "extra", None, extra, "critical" if public else "high",
+                _path(where, extra), "extra", None, extra, "critical" if public else "high",
                 f"public grant: {extra['member']} has {extra['role']}" if public
                 else f"an unmanaged grant: {extra['member']} has {extra['role']}",
             )
