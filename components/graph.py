@@ -1,8 +1,9 @@
 """Run the stack program under Pulumi's mocks and return every resource it registers.
 
 No CLI, no credentials, no network: the same ``provision`` that `pulumi up` runs registers its
-resources with a recording monitor. `tether preview` prints the result, tests assert on it, and the
-policy pack's tests turn it into pulumi-policy resources (props are the engine's camelCase inputs).
+resources with a recording monitor. `tether preview` prints the result (a large spec's built by slices in
+worker processes, components/shards.py), tests assert on it, and the policy pack's tests turn it into
+pulumi-policy resources (props are the engine's camelCase inputs).
 """
 
 from __future__ import annotations

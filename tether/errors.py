@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from tether.problems import Problem
 
@@ -16,6 +17,16 @@ class TetherError(Exception):
     """Base for expected failures: printed as one line, never as a traceback."""
 
     exit_code = EXIT_INPUT
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Unpickled as it was, without calling ``__init__``: subclasses take other arguments than their message
+        (`tether preview`'s workers send their errors to the parent, components/shards.py)."""
+        return _bare, (type(self), self.args), self.__dict__
+
+
+def _bare(cls: type[TetherError], args: tuple[Any, ...]) -> TetherError:
+    """The error with its arguments; pickle then restores its attributes."""
+    return cls.__new__(cls, *args)
 
 
 class InputError(TetherError):

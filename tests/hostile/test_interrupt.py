@@ -1,8 +1,12 @@
-"""Ctrl-C during `tether preview` ends it at once with one line: no asyncio traceback, no seconds of unwinding."""
+"""Ctrl-C during `tether preview` ends it at once with one line: no asyncio traceback, no seconds of unwinding.
+
+The signal goes to the command alone (a terminal's Ctrl-C reaches its workers too): its workers must end with it.
+"""
 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -10,13 +14,38 @@ import time
 from pathlib import Path
 
 from bench.components import spec_text
+from components.shards import MIN_SLICE
 
 TETHER = Path(sys.executable).parent / "tether"
 
 
+def stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name, from the state on; none once the process is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def workers(pid: int) -> list[int]:
+    """The processes ``pid`` started (this kernel has no /proc/PID/task/TID/children)."""
+    candidates = (int(path.parent.name) for path in Path("/proc").glob("[0-9]*/stat"))
+    return [candidate for candidate in candidates if stat(candidate)[1:2] == [str(pid)]]
+
+
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    fields = stat(pid)
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def ended(pidfds: list[int], within: float) -> bool:
+    """Whether every process has ended (a pidfd reads ready then, zombie or gone) within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    waiting = list(pidfds)
+    while waiting and time.monotonic() < deadline:
+        ready, _, _ = select.select(waiting, [], [], deadline - time.monotonic())
+        waiting = [fd for fd in waiting if fd not in ready]
+    return not waiting
 
 
 def test_ctrl_c_during_preview(tmp_path: Path) -> None:
@@ -27,9 +56,16 @@ def test_ctrl_c_during_preview(tmp_path: Path) -> None:
         preview = subprocess.Popen([str(TETHER), "preview", str(spec)], stdout=out_sink, stderr=subprocess.PIPE)
     try:
         waited = time.monotonic() + 60
-        while preview.poll() is None and cpu_seconds(preview.pid) < 3.0 and time.monotonic() < waited:
+        started: list[int] = []
+        while preview.poll() is None and time.monotonic() < waited:
+            started = workers(preview.pid)
+            if sum(cpu_seconds(pid) for pid in [preview.pid, *started]) >= 3.0:
+                break
             time.sleep(0.05)  # until imports are done and the program is running
         assert preview.poll() is None, "preview ended before it could be interrupted"
+        expected = min(len(os.sched_getaffinity(0)), 1000 // MIN_SLICE)
+        assert len(started) == (expected if expected > 1 else 0)
+        pidfds = [os.pidfd_open(pid) for pid in started]  # before the interrupt: these are the workers
         interrupted = time.monotonic()
         preview.send_signal(signal.SIGINT)
         _, err = preview.communicate(timeout=30)
@@ -39,3 +75,7 @@ def test_ctrl_c_during_preview(tmp_path: Path) -> None:
     assert preview.returncode == 130
     assert (out_file.read_bytes(), err) == (b"", b"tether: interrupted\n")
     assert took < 5.0, f"took {took:.1f} s to stop"  # a bound on unwinding (it took 12 s), not a speed claim
+    gone = ended(pidfds, within=1.0)
+    for pidfd in pidfds:
+        os.close(pidfd)
+    assert gone, "workers outlived the interrupted preview"

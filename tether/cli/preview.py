@@ -1,6 +1,7 @@
 """`tether preview`: what `pulumi up` would register for a spec, or what a spec change would change.
 
-Runs the stack program in-process under Pulumi's mocks: no Pulumi CLI, no credentials, no network.
+Runs the stack program under Pulumi's mocks: no Pulumi CLI, no credentials, no network. A large spec is
+built in one process per CPU, each on a slice of the integrations (components/shards.py).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ if TYPE_CHECKING:
 
 HELP = """Show every resource `pulumi up` would register for SPEC, without the Pulumi CLI or credentials.
 
-The stack program runs in-process under Pulumi's mocks. Each resource is listed with its type,
-logical name, parent component and the inputs a reviewer checks (JSON output has all inputs, in
-the engine's camelCase names). Ids only a cloud knows (account, subscription) are placeholders.
+The stack program runs under Pulumi's mocks (a large spec in one process per CPU). Each resource
+is listed with its type, logical name, parent component and the inputs a reviewer checks (JSON
+output has all inputs, in the engine's camelCase names). Ids only a cloud knows (account,
+subscription) are placeholders.
 
 With --base, prints the resource-level difference from BASE to SPEC instead: resources added,
 removed, and changed (each changed input with its value before and after), for pull requests.
@@ -148,15 +150,15 @@ def _difference(file: str, base: str, stack: str, diff: GraphDiff, output: str) 
 def run(args: argparse.Namespace) -> int:
     """Build the graph (and the base's) under mocks and print it, or the difference."""
     from components.diff import diff_graphs
-    from components.graph import build_graph
+    from components.shards import build_graphs
     from runtime.review.inputs import read_spec
 
     loaded = read_spec(args.spec)
     base = read_spec(args.base) if args.base else None
     stack = stack_of(args.spec)
     with _interrupt_ends_at_once():
-        resources = build_graph(loaded.spec, stack=stack)
-        diff = diff_graphs(build_graph(base.spec, stack=stack), resources) if base else None
+        resources, *base_graph = build_graphs([loaded.spec, *([base.spec] if base else [])], stack=stack)
+        diff = diff_graphs(base_graph[0], resources) if base_graph else None
     if diff is None:
         _listing(args.spec, stack, resources, args.output)
     else:
@@ -166,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
 
 @contextmanager
 def _interrupt_ends_at_once() -> Iterator[None]:
-    """Ctrl-C while the program runs under mocks ends the process there and then.
+    """Ctrl-C while the program runs under mocks ends the process there and then (its workers with it).
 
     Nothing has been written yet, and a KeyboardInterrupt unwinding through Pulumi's event loop prints
     asyncio's "Leaving task ... does not match the current task" traceback and takes seconds to stop.
