@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import sys
 from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -45,7 +46,7 @@ def build_graphs(
     integrations; with fewer than two, everything is built in this process.
     """
     largest = max((len(spec.integrations) for spec in specs), default=0)
-    count = min(workers or len(os.sched_getaffinity(0)), largest // min_slice)
+    count = min(workers or _cpus(), largest // min_slice)
     if count < 2:
         return [build_graph(spec, stack=stack, stack_settings=stack_settings) for spec in specs]
     # A shallow copy, not re-validated: the slices share the spec's integrations, platform and policy.
@@ -54,6 +55,15 @@ def build_graphs(
     ]
     parts = _run_workers(slices, stack, stack_settings)
     return [_in_spec_order([r for part in parts for r in part[index]], spec) for index, spec in enumerate(specs)]
+
+
+def _cpus() -> int:
+    """CPUs this process may run on, on Linux; elsewhere 1, so the graph is built in this process.
+
+    The workers rely on Linux: ``fork`` of a process that has imported the SDKs (macOS's system libraries
+    are not safe to use after fork, which is why Python spawns there) and prctl's parent-death signal.
+    """
+    return len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1
 
 
 def _run_workers(

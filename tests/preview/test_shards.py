@@ -90,6 +90,15 @@ def test_workers_are_the_cpus_unless_slices_would_be_small(monkeypatch: pytest.M
     assert workers == [2, 3, 4, 4]  # 5 integrations and one CPU: none
 
 
+def test_off_linux_the_graph_is_built_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS has no sched_getaffinity nor prctl, and forking after the SDKs are imported is unsafe there."""
+    monkeypatch.setattr(shards.sys, "platform", "darwin")
+    monkeypatch.delattr(os, "sched_getaffinity")
+    monkeypatch.setattr(shards, "build_graph", lambda spec, **_: ["built here"])
+    monkeypatch.setattr(shards, "_run_workers", lambda *_: pytest.fail("forked workers off Linux"))
+    assert shards.build_graphs([mixed(40)], min_slice=3) == [["built here"]]
+
+
 def test_a_workers_error_reaches_the_caller_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
     spec = mixed(8)  # r2 is on Azure, which needs a subscription
     with pytest.raises(InputError) as single:
