@@ -11,7 +11,7 @@ integrations grant the platform nothing, so they need no guard.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from ipaddress import ip_network
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from policies import iam
 from policies.rule import Rule, Subject, Violation
@@ -50,7 +50,7 @@ def _covers_objects(statement: iam.Statement, state: S3Desired, prefixes: list[s
     return bool(resources & whole) or set(object_arns(state.bucket, prefixes)) <= resources
 
 
-def _fenced(statement: iam.Statement, wanted: list[str]) -> list[str]:
+def _fenced(statement: iam.Statement, wanted: list[IPv4Network | IPv6Network]) -> list[str]:
     """The egress networks a Deny leaves open (all of them when it is not one of ours)."""
     given = set()
     for value in iam.conditions(statement, "IpAddress", "aws:SourceIp"):
@@ -58,7 +58,7 @@ def _fenced(statement: iam.Statement, wanted: list[str]) -> list[str]:
             given.add(ip_network(value, strict=False))
         except ValueError:
             continue
-    return [cidr for cidr in wanted if ip_network(cidr) not in given]
+    return [str(cidr) for cidr in wanted if cidr not in given]
 
 
 def check_guard(subject: Subject) -> Iterator[Violation]:
@@ -74,7 +74,7 @@ def check_guard(subject: Subject) -> Iterator[Violation]:
         return
     if not isinstance(state, S3Desired) or not _platform_reads(subject):
         return
-    wanted = [str(cidr) for cidr in subject.spec.platform.egress_cidrs]
+    wanted = subject.spec.platform.egress_cidrs
     if not wanted:
         yield Violation(
             ("platform", "egress_cidrs"),
@@ -88,7 +88,7 @@ def check_guard(subject: Subject) -> Iterator[Violation]:
         and _aims_at_platform(s, subject)
         and _covers_objects(s, state, subject.integration.prefixes)
     ]
-    open_networks = min((_fenced(s, wanted) for s in candidates), key=len, default=wanted)
+    open_networks = min((_fenced(s, wanted) for s in candidates), key=len, default=[str(c) for c in wanted])
     if open_networks:
         yield Violation(
             (*subject.at, "strict_client_only"),

@@ -156,6 +156,12 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+def _empty(kind: type[list[Any]] | type[dict[Any, Any]]) -> Any:
+    """An empty list or dict made anew for each model: a literal ``[]`` default is deep-copied every time
+    (48,000 copies for a 5,000-integration spec, a tenth of validating it), a factory is only called."""
+    return Field(default_factory=kind, json_schema_extra={"default": kind()})
+
+
 def _fresh(block: type[StrictModel]) -> Any:
     """A default block made anew for each use: a shared default instance is deep-copied every time."""
     return Field(default_factory=block, json_schema_extra={"default": block().model_dump(mode="json")})
@@ -166,8 +172,8 @@ class Organization(StrictModel):
 
     name: Slug
     members: Annotated[list[Email], Field(min_length=1)]
-    admins: list[Email] = []
-    groups: dict[Slug, list[Email]] = {}
+    admins: list[Email] = _empty(list)
+    groups: dict[Slug, list[Email]] = _empty(dict)
 
 
 class AwsPlatform(StrictModel):
@@ -196,7 +202,7 @@ class Platform(StrictModel):
     """The annotation platform side: who reads, from which web origins and server networks."""
 
     origins: Annotated[list[Origin], Field(min_length=1)]
-    egress_cidrs: list[Cidr] = []
+    egress_cidrs: list[Cidr] = _empty(list)
     aws: AwsPlatform | None = None
     gcp: GcpPlatform | None = None
     azure: AzurePlatform | None = None
@@ -207,8 +213,8 @@ class OrgPolicy(StrictModel):
 
     max_url_expiry: UrlExpiry = ONE_WEEK
     max_sas_rotation: Duration = timedelta(days=30)
-    required_tags: list[TagKey] = []
-    annotator_continents: list[regions.Continent] = []
+    required_tags: list[TagKey] = _empty(list)
+    annotator_continents: list[regions.Continent] = _empty(list)
     max_waiver: Duration = timedelta(days=365)
     """How far ahead of the day it is judged a waiver may expire: exceptions are reviewed again."""
 
@@ -230,9 +236,9 @@ class GroupGrant(StrictModel):
 class Cors(StrictModel):
     """Which web origins may use the URLs (R11); origins default to the platform's."""
 
-    origins: list[Origin] = []
+    origins: list[Origin] = _empty(list)
     methods: Annotated[list[Method], Field(min_length=1)] = ["GET", "HEAD"]
-    headers: list[StrictStr] = []
+    headers: list[StrictStr] = _empty(list)
     expose_headers: list[StrictStr] = ["Content-Length", "Content-Range", "Content-Type", "ETag"]
     max_age: Duration = timedelta(hours=1)
     reason: StrictStr | None = None
@@ -304,19 +310,19 @@ class IntegrationBase(StrictModel):
     """What every integration declares, whatever the provider."""
 
     name: Slug
-    previous_names: list[Slug] = []
+    previous_names: list[Slug] = _empty(list)
     """Names it had before, oldest first: a rename lists the old name here so Pulumi moves its resources
     (aliases) instead of replacing them; physical names made from the name keep the first one."""
     creator: Email
-    members: list[Member] = []
-    groups: list[GroupGrant] = []
+    members: list[Member] = _empty(list)
+    groups: list[GroupGrant] = _empty(list)
     direct_access: StrictBool = False
     strict_client_only: StrictBool = False
     cors: Cors = _fresh(Cors)
-    prefixes: list[Prefix] = []
+    prefixes: list[Prefix] = _empty(list)
     list_objects: StrictBool = False
-    tags: dict[TagKey, StrictStr] = {}
-    waivers: list[Waiver] = []
+    tags: dict[TagKey, StrictStr] = _empty(dict)
+    waivers: list[Waiver] = _empty(list)
 
     @property
     def first_name(self) -> str:
@@ -420,7 +426,7 @@ class Spec(StrictModel):
     organization: Organization
     platform: Platform
     policy: OrgPolicy = _fresh(OrgPolicy)
-    integrations: list[Integration] = []
+    integrations: list[Integration] = _empty(list)
 
     @model_validator(mode="after")
     def _default_origins(self) -> Spec:
