@@ -70,18 +70,20 @@ def contenders() -> dict[str, tuple[Contender, int]]:
     hmac_signer = GcsV4Signer(HmacKey("GOOG1EXAMPLEHMACACCESSID", "bGF6eSBzZWNyZXQgZm9yIHRoZSBiZW5jaA=="))
     google_credentials = service_account.Credentials.from_service_account_info(info)
     aws_keys = {"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}
-    platform = Runtime(load_spec(str(DEV_SPEC)), {}, load_settings(environ=aws_keys))
+    loaded = load_spec(str(DEV_SPEC))
+    platform = Runtime(loaded, {}, load_settings(environ=aws_keys))
+    bucket = loaded.spec.integration("traffic-video").bucket.name  # the raw signers sign the URLs Runtime signs
 
     def boto3_presign(keys: list[str]) -> None:
         for key in keys:
-            s3.generate_presigned_url("get_object", Params={"Bucket": "media-bucket", "Key": key}, ExpiresIn=3600)
+            s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600)
 
     def direct_sigv4(keys: list[str]) -> None:
         for key in keys:
-            presigner.presign("media-bucket", key, expires_in=3600)
+            presigner.presign(bucket, key, expires_in=3600)
 
     def direct_sigv4_batch(keys: list[str]) -> None:
-        presigner.presign_many("media-bucket", keys, expires_in=3600)
+        presigner.presign_many(bucket, keys, expires_in=3600)
 
     def runtime_sign(keys: list[str]) -> None:
         for key in keys:
