@@ -24,7 +24,7 @@ from tests.register.conftest import s3_settings, s3_spec
 from tests.register.test_on_servers import items
 from tests.servers import seaweedfs_s3
 from tether.errors import InputError
-from tether.register.run import FAILURES, Request, register
+from tether.register.run import FAILURES, NOTES, Request, register
 from tether.standins.seaweedfs import SeaweedFSHandle
 
 PICTURE = ["-f", "lavfi", "-i", "testsrc=size=320x240:rate=25"]
@@ -89,6 +89,11 @@ def test_register_measures_each_object_as_tether_metadata_measures_the_file(
     assert found["media/same/clip-named.jpg"]["list"] == "videos"
     assert found["media/same/png-named.jpg"]["imageMetadata"]["mime_type"] == "image/png"  # type: ignore[index]
     assert outcome.failures == 1 and outcome.problems == []
+    noted = dict(line.split("\t") for line in (tmp_path / "out" / NOTES).read_text().splitlines())
+    expected = {key: "; ".join(read_metadata(str(path)).notes) for key, path in files.items() if "vfr" not in key}
+    assert noted == {key: notes for key, notes in expected.items() if notes}
+    assert set(noted) >= {"media/same/clip-named.jpg", "media/same/png-named.jpg"}  # the names that lie
+    assert outcome.notes == len(noted)
 
 
 def test_ffprobe_verifies_the_store_certificate_through_https(

@@ -23,8 +23,9 @@ code of `tether metadata`, giving the block it gives for the same file on disk: 
 frames); nothing is stored, and the platform reads nothing. Files are split at --max-items items and each
 is checked as `check-manifest` does.
 
---out DIR gets register-00001.json and up, failures.txt (key TAB reason), removed.txt (with --since) and
-state.sqlite. Running again with the same --out resumes an interrupted run without measuring twice.
+--out DIR gets register-00001.json and up, failures.txt (key TAB reason), notes.txt (key TAB what the
+measurer noticed, as `tether metadata` says it: a name that lies about the content...), removed.txt (with
+--since) and state.sqlite. Running again with the same --out resumes an interrupted run without measuring twice.
 --since PREVIOUS_DIR writes only new or changed objects (ETag, size, last modified) and lists removed ones.
 --shard I/N registers the keys whose hash falls in shard I (N alone: I from JOB_COMPLETION_INDEX, as
 Kubernetes Indexed Jobs set it); --merge DIR... then joins every shard's --out into one set of files.
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output == "json":
         print_json({
             "files": [str(p) for p in outcome.files], "counts": outcome.counts, "removed": outcome.removed,
-            "failures": outcome.failures, "problems": [str(p) for p in outcome.problems],
+            "failures": outcome.failures, "notes": outcome.notes, "problems": [str(p) for p in outcome.problems],
         })  # fmt: skip
     else:
         for path in outcome.files:
@@ -108,6 +109,9 @@ def run(args: argparse.Namespace) -> int:
         if outcome.failures:
             print(f"tether register: {outcome.failures} objects could not be measured: see "
                   f"{args.out / 'failures.txt'}", file=sys.stderr)  # fmt: skip
+        if outcome.notes:
+            print(f"tether register: {outcome.notes} objects have notes (names that lie about their content, "
+                  f"browsers that do not show them): see {args.out / 'notes.txt'}", file=sys.stderr)  # fmt: skip
         for problem in outcome.problems:
             print(f"tether register: {problem}", file=sys.stderr)
     return EXIT_FINDINGS if outcome.failures or outcome.problems else EXIT_OK

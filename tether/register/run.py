@@ -22,7 +22,7 @@ from runtime.sign.targets import AzureTarget, Target, resolve
 from tether.errors import InputError
 from tether.register.classify import Class, classify
 from tether.register.listing import Listed, list_objects
-from tether.register.measure import Unmeasurable, measure
+from tether.register.measure import Unmeasurable, measure, unsigned
 from tether.register.shard import WHOLE, Shard
 from tether.register.state import FAILED, OK, SKIPPED, State
 from tether.register.write import write_files
@@ -32,6 +32,7 @@ SIGNED_FOR = 3600
 """Seconds a measuring URL lasts, at most: long enough for ffprobe, short if it leaked."""
 REMOVED = "removed.txt"
 FAILURES = "failures.txt"
+NOTES = "notes.txt"
 
 
 @dataclass(frozen=True)
@@ -57,8 +58,14 @@ class Outcome:
     removed: int = 0
     failures: int = 0
     """Objects that could not be measured; each with its reason in ``failures.txt``."""
+    notes: int = 0
+    """New or changed objects the measurer has a note on (a name that lies, browsers that do not show it), each
+    with its notes in ``notes.txt``, as `tether metadata` prints them for a file."""
     problems: list[ManifestProblem] = field(default_factory=list)
 
+
+Measured = tuple[Listed, Class, dict[str, object] | str, str | None]
+"""An object, its list, and its item (or why it could not be measured) and the measurer's notes on it."""
 
 Progress = Callable[[int, int], None]
 """Told (listed, measured) as the run goes."""
@@ -95,29 +102,31 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
     lifetime = min(SIGNED_FOR, limits(integration).maximum)  # an integration may allow less (R10)
     listed = measured = 0
 
-    def measure_one(obj: Listed, found: Class) -> tuple[Listed, Class, dict[str, object] | str]:
+    def measure_one(obj: Listed, found: Class) -> Measured:
         try:
             signed = runtime.sign(request.user, request.integration, obj.key, expires_in=lifetime)
             metadata = measure(signed.url, obj.key, obj.size, ca_file)
         except Unmeasurable as error:
-            return obj, found, str(error)
+            return obj, found, str(error), None
         # the list is the content's: sound alone in a video container is audio, an MP4 named .jpg a video
         mime = str(metadata.block["mime_type"])
-        return obj, Class(metadata.kind.key, mime, mime.partition("/")[0]), metadata.as_item(urls.url(obj.key), obj.key)
+        notes = unsigned("; ".join(metadata.notes)) or None
+        item = metadata.as_item(urls.url(obj.key), obj.key)
+        return obj, Class(metadata.kind.key, mime, mime.partition("/")[0]), item, notes
 
-    def settle(done: Future[tuple[Listed, Class, dict[str, object] | str]]) -> None:
+    def settle(done: Future[Measured]) -> None:
         nonlocal measured
-        obj, found, result = done.result()
+        obj, found, result, notes = done.result()
         if isinstance(result, str):
             state.record(obj, FAILED, found.list_key, reason=result)
         else:
-            state.record(obj, OK, found.list_key, item=result)
+            state.record(obj, OK, found.list_key, item=result, reason=notes)
         measured += 1
         if progress and measured % 20 == 0:
             progress(listed, measured)
 
     with ThreadPoolExecutor(max_workers=request.concurrency) as pool:
-        flying: set[Future[tuple[Listed, Class, dict[str, object] | str]]] = set()
+        flying: set[Future[Measured]] = set()
         try:
             for obj in _listing(target, runtime, integration, where, request.shard):
                 listed += 1
@@ -267,6 +276,10 @@ def _write_and_check(runtime: Runtime, request: Request, state: State, outcome: 
         for key, reason in state.failures():
             file.write(f"{key}\t{reason}\n")
             outcome.failures += 1
+    with open(request.out / NOTES, "w", encoding="utf-8") as file:
+        for key, notes in state.notes():
+            file.write(f"{key}\t{notes}\n")
+            outcome.notes += 1
     for path in outcome.files:
         report = runtime.check_manifest(request.user, request.integration, path)
         outcome.problems.extend(ManifestProblem(f"{path.name}: {p.path}", p.message) for p in report.problems)

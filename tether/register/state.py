@@ -137,6 +137,12 @@ class State:
             "SELECT list, item FROM objects WHERE status = 'ok' AND changed = 1 ORDER BY list, key"
         )
 
+    def notes(self) -> Iterator[tuple[str, str]]:
+        """(key, the measurer's notes) of every new or changed registered object it has notes on, in key order."""
+        yield from self.db.execute(
+            "SELECT key, reason FROM objects WHERE status = 'ok' AND changed = 1 AND reason IS NOT NULL ORDER BY key"
+        )
+
     def failures(self) -> Iterator[tuple[str, str]]:
         yield from self.db.execute("SELECT key, reason FROM objects WHERE status = 'failed' ORDER BY key")
 
