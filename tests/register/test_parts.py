@@ -13,7 +13,7 @@ from runtime.sign import Refused
 from tests.register.conftest import HEAD, s3_spec
 from tether.cli.main import main
 from tether.errors import InputError
-from tether.register.classify import classify
+from tether.register.classify import BY_CONTENT, classify
 from tether.register.measure import unsigned
 from tether.register.run import Request, prefixes, register
 from tether.register.shard import Shard, parse_shard
@@ -65,9 +65,12 @@ def test_shard_option_and_the_indexed_job_variable() -> None:
 def test_classification_by_extension_then_listed_content_type() -> None:
     assert classify("a/clip.MP4") is not None and classify("a/clip.MP4").list_key == "videos"  # type: ignore[union-attr]
     assert classify("a/scan", "image/png;x=y").list_key == "images"  # type: ignore[union-attr]
-    assert classify("a/scan", "application/octet-stream") is None
     assert classify("a/doc.pdf").list_key == "pdfs"  # type: ignore[union-attr]
-    assert classify("a/blob.bin") is None
+    # neither the name nor the listed type says anything: the content will tell
+    assert classify("a/scan", "application/octet-stream") is BY_CONTENT
+    assert classify("a/blob.bin") is BY_CONTENT
+    assert classify("a/3f9a0c") is BY_CONTENT
+    assert classify("a/data.zip") is None  # named as something no list takes: skipped unlooked
 
 
 def test_prefix_must_be_inside_the_declared_ones() -> None:

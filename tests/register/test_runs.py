@@ -20,8 +20,8 @@ from tether.register.state import State
 from tether.settings import load_settings
 from tether.standins.seaweedfs import SeaweedFSHandle
 
-MEDIA = 4  # measured objects in the sample bucket (clip, frame, shelf, call) + broken.mp4 that fails
-MEASURED = MEDIA + 1
+MEDIA = 4  # measured objects in the sample bucket (clip, frame, shelf, call)
+MEASURED = MEDIA + 2  # and broken.mp4, which fails, and blob.bin, looked at and skipped (its name says nothing)
 
 
 @pytest.fixture
@@ -69,6 +69,32 @@ def test_since_writes_only_new_and_changed_objects_and_lists_removed_ones(
     again = register(runtime, Request("lab", "ben@acme.ai", None, tmp_path / "day3", since=tmp_path / "day2"))
     assert [u.rsplit("/", 1)[-1] for u in counted] == ["broken.mp4"] and again.files == []
     assert again.removed == 0
+
+
+def test_objects_named_by_a_hash_are_registered_by_their_content(
+    runtime: Runtime, seaweedfs: SeaweedFSHandle, bucket: str, samples: dict[str, bytes], tmp_path: Path,
+    counted: list[str],
+) -> None:  # fmt: skip
+    """Datasets often name objects by a hash, with no extension and a generic content type: the content decides
+    their list; what is not media is skipped, not failed; a name that says what it is (a zip) is not looked at."""
+    client = seaweedfs_s3(seaweedfs)
+    hashed = {"3f9a0c": samples["media/cam1/frame.png"], "77c0e1": samples["media/cam1/clip.mp4"],
+              "e1d2b4": b"just some text\n", "data.zip": b"PK\x03\x04" + bytes(40)}  # fmt: skip
+    for name, body in hashed.items():
+        client.put_object(Bucket=bucket, Key=f"media/hashed/{name}", Body=body, ContentType="application/octet-stream")
+    outcome = register(runtime, Request("lab", "ben@acme.ai", "media/hashed/", tmp_path / "out"))
+    assert sorted(u.rsplit("/", 1)[-1] for u in counted) == ["3f9a0c", "77c0e1", "e1d2b4"]
+    found = items(tmp_path / "out")
+    assert {key: entry["list"] for key, entry in found.items()} == {
+        "media/hashed/3f9a0c": "images", "media/hashed/77c0e1": "videos"
+    }  # fmt: skip
+    assert found["media/hashed/77c0e1"]["videoMetadata"]["mime_type"] == "video/mp4"  # type: ignore[index]
+    assert outcome.counts == {"ok": 2, "skipped": 2} and outcome.failures == 0 and outcome.problems == []
+    state = State(tmp_path / "out")
+    reasons = dict(state.db.execute("SELECT key, reason FROM objects WHERE status = 'skipped'"))
+    state.close()
+    assert reasons["media/hashed/e1d2b4"].startswith("not a video, image or audio file")
+    assert reasons["media/hashed/data.zip"] == "no registration list takes this type"
 
 
 def test_an_interrupted_run_resumes_without_measuring_twice(

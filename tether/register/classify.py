@@ -1,7 +1,8 @@
 """Which list of a registration file an object belongs in, from its name and, failing that, its content type.
 
 The extension decides first (Python's own table, the same on every machine), because stores often hold
-``application/octet-stream`` for everything; a listed content type decides for names without a known one.
+``application/octet-stream`` for everything; a listed content type decides for names without a known one,
+and the content itself when neither says anything (datasets often name objects by a hash).
 """
 
 from __future__ import annotations
@@ -26,13 +27,18 @@ class Class:
     """``video``, ``image`` or ``audio``; None for lists without a metadata block (text, pdfs)."""
 
 
+BY_CONTENT = Class("", "", "unknown")
+"""An object whose name and listed type claim nothing (``0a1b2c``, ``frame.bin``, octet-stream): measured, so that
+its content decides its list, and skipped when it is no video, image or sound."""
+
+
 def classify(key: str, content_type: str | None = None) -> Class | None:
-    """The object's list, or None when no registration list takes it."""
+    """The object's list, BY_CONTENT when nothing but its content can tell, or None when no list takes it."""
     guessed = _TABLE.guess_type(key, strict=False)[0]
     listed = (content_type or "").split(";")[0].strip().lower()
-    mime = guessed or (listed if listed not in _GENERIC else None)
+    mime = next((m for m in (guessed, listed) if m and m not in _GENERIC), None)
     if mime is None:
-        return None
+        return BY_CONTENT
     top = mime.partition("/")[0]
     if top in MEDIA_KINDS:
         return Class(MEDIA_KINDS[top].key, mime, top)

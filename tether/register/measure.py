@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from runtime.media.content import NotMedia
 from runtime.media.metadata import MediaMetadata, read_metadata
 from runtime.media.probe import FfprobeMissing
 from runtime.media.source import Source
@@ -24,6 +25,10 @@ class Unmeasurable(Exception):
     """Why one object could not be measured; the run reports it and goes on."""
 
 
+class NotMediaContent(Unmeasurable):
+    """The object holds no video, image or sound (a failure when its name said it would, else a skip)."""
+
+
 def measure(url: str, key: str, size: int, ca_file: str | None) -> MediaMetadata:
     """The metadata of the object ``key`` behind ``url``, ``size`` bytes as listed (Unmeasurable with the reason).
 
@@ -33,6 +38,8 @@ def measure(url: str, key: str, size: int, ca_file: str | None) -> MediaMetadata
         return read_metadata(Source.remote(url, key, size, ca_file))
     except FfprobeMissing:
         raise
+    except NotMedia as error:
+        raise NotMediaContent(unsigned(str(error).removeprefix(f"{key}: "))) from None
     except TetherError as error:
         raise Unmeasurable(unsigned(str(error).removeprefix(f"{key}: "))) from None
 

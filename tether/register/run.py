@@ -20,9 +20,9 @@ from runtime.sign.expiry import limits
 from runtime.sign.outcome import Refused
 from runtime.sign.targets import AzureTarget, Target, resolve
 from tether.errors import InputError
-from tether.register.classify import Class, classify
+from tether.register.classify import BY_CONTENT, Class, classify
 from tether.register.listing import Listed, list_objects
-from tether.register.measure import Unmeasurable, measure, unsigned
+from tether.register.measure import NotMediaContent, Unmeasurable, measure, unsigned
 from tether.register.shard import WHOLE, Shard
 from tether.register.state import FAILED, OK, SKIPPED, State
 from tether.register.write import write_files
@@ -64,8 +64,8 @@ class Outcome:
     problems: list[ManifestProblem] = field(default_factory=list)
 
 
-Measured = tuple[Listed, Class, dict[str, object] | str, str | None]
-"""An object, its list, and its item (or why it could not be measured) and the measurer's notes on it."""
+Measured = tuple[Listed, str | None, str, dict[str, object] | None, str | None]
+"""An object as measured: its list, its status (OK, FAILED or SKIPPED), its item, and why (or the measurer's notes)."""
 
 Progress = Callable[[int, int], None]
 """Told (listed, measured) as the run goes."""
@@ -106,21 +106,18 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
         try:
             signed = runtime.sign(request.user, request.integration, obj.key, expires_in=lifetime)
             metadata = measure(signed.url, obj.key, obj.size, ca_file)
+        except NotMediaContent as error:
+            return obj, None, SKIPPED if found is BY_CONTENT else FAILED, None, str(error)
         except Unmeasurable as error:
-            return obj, found, str(error), None
+            return obj, found.list_key or None, FAILED, None, str(error)
         # the list is the content's: sound alone in a video container is audio, an MP4 named .jpg a video
-        mime = str(metadata.block["mime_type"])
         notes = unsigned("; ".join(metadata.notes)) or None
-        item = metadata.as_item(urls.url(obj.key), obj.key)
-        return obj, Class(metadata.kind.key, mime, mime.partition("/")[0]), item, notes
+        return obj, metadata.kind.key, OK, metadata.as_item(urls.url(obj.key), obj.key), notes
 
     def settle(done: Future[Measured]) -> None:
         nonlocal measured
-        obj, found, result, notes = done.result()
-        if isinstance(result, str):
-            state.record(obj, FAILED, found.list_key, reason=result)
-        else:
-            state.record(obj, OK, found.list_key, item=result, reason=notes)
+        obj, list_key, status, item, reason = done.result()
+        state.record(obj, status, list_key, item=item, reason=reason)
         measured += 1
         if progress and measured % 20 == 0:
             progress(listed, measured)
@@ -141,7 +138,7 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
                 url = urls.url(obj.key)
                 problem = urls.problem(url)
                 if problem:
-                    state.record(obj, FAILED, found.list_key, reason=f"cannot be registered: its URL {problem}")
+                    state.record(obj, FAILED, found.list_key or None, reason=f"cannot be registered: its URL {problem}")
                     continue
                 if found.media is None:
                     state.record(obj, OK, found.list_key, item={"objectUrl": url, "title": obj.key})
