@@ -140,10 +140,15 @@ def build_graph(
     settings.set_root_resource(None)  # type: ignore[arg-type]  # a new root stack for this run
     pulumi.runtime.set_all_config(dict(config or {}))
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=True, monitor=monitor)
-    chosen = stack_settings or StackSettings(azure_subscription=PREVIEW_SUBSCRIPTION)
+    chosen = settings_or_default(stack_settings)
     with _quick_mocks():
         pulumi.runtime.test(lambda: _provision_without_type_aliases(spec, chosen))()
     return _in_spec_order(monitor.planned, spec)
+
+
+def settings_or_default(stack_settings: StackSettings | None) -> StackSettings:
+    """The settings given, else a placeholder Azure subscription and no store credentials."""
+    return stack_settings or StackSettings(azure_subscription=PREVIEW_SUBSCRIPTION)
 
 
 def _provision_without_type_aliases(spec: Spec, chosen: StackSettings) -> dict[str, pulumi.Output[dict[str, Any]]]:

@@ -17,7 +17,7 @@ from components.azure import AzureIntegration
 from components.gcp import GcpIntegration
 from components.record import build_record
 from components.s3_compatible import S3CompatibleIntegration
-from tether.desired import AzureDesired, GcsDesired, render
+from tether.desired import AzureDesired, Desired, GcsDesired, render
 from tether.errors import InputError, TetherError
 from tether.records import OUTPUT
 from tether.spec import load_spec
@@ -52,6 +52,27 @@ class StackSettings:
         return self.store_credentials.apply(lambda creds: (creds or {}).get(integration, {}).get(field))
 
 
+def check(spec: Spec, settings: StackSettings) -> None:
+    """Raise what ``provision`` would raise first, in spec order, and register nothing.
+
+    `tether preview` checks a whole spec so before its workers each build a slice: a worker sees only its own
+    integrations, and the first of those to fail need not be the spec's first (components/shards.py).
+    """
+    for integration in spec.integrations:
+        _desired(integration, spec, settings)
+
+
+def _desired(integration: AnyIntegration, spec: Spec, settings: StackSettings) -> Desired:
+    """The integration's desired state; InputError when the stack's settings cannot provision it."""
+    desired = render(integration, spec)
+    if isinstance(desired, AzureDesired) and settings.azure_subscription is None:
+        raise InputError(
+            f"integration {integration.name!r} is on Azure: set azure-native:subscriptionId in the stack's "
+            "config (role definitions and adopted accounts are addressed by subscription)"
+        )
+    return desired
+
+
 def _provision_one(
     integration: AnyIntegration, spec: Spec, settings: StackSettings, hmac_secrets: dict[str, pulumi.Output[Any]]
 ) -> pulumi.Output[dict[str, Any]]:
@@ -59,7 +80,7 @@ def _provision_one(
 
     A GCS HMAC key's secret goes into ``hmac_secrets``, never into the record.
     """
-    desired = render(integration, spec)
+    desired = _desired(integration, spec, settings)
     # A renamed integration keeps its resources: the old names become aliases, inherited by the children
     # named after it (tests/review/test_rename.py checks that `tether preview --base` replaces nothing).
     opts = pulumi.ResourceOptions(aliases=[pulumi.Alias(name=old) for old in integration.previous_names])
@@ -72,11 +93,7 @@ def _provision_one(
         if desired.hmac_key:
             hmac_secrets[integration.name] = gcp.hmac_secret
     elif isinstance(desired, AzureDesired):
-        if settings.azure_subscription is None:
-            raise InputError(
-                f"integration {integration.name!r} is on Azure: set azure-native:subscriptionId in the stack's "
-                "config (role definitions and adopted accounts are addressed by subscription)"
-            )
+        assert settings.azure_subscription is not None  # _desired refuses an Azure integration without one
         AzureIntegration(desired, subscription=settings.azure_subscription, opts=opts)
     elif desired.provider == "aws":
         role_arn = AwsIntegration(desired, opts=opts).role_arn

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
-from components.graph import PlannedResource, _in_spec_order, build_graph
-from components.program import StackSettings
+from components.graph import PlannedResource, _in_spec_order, build_graph, settings_or_default
+from components.program import StackSettings, check
 from tether.errors import ReadError
 from tether.spec.model import Spec
 
@@ -49,6 +49,8 @@ def build_graphs(
     count = min(workers or _cpus(), largest // min_slice)
     if count < 2:
         return [build_graph(spec, stack=stack, stack_settings=stack_settings) for spec in specs]
+    for spec in specs:  # the error one process would raise, not whichever worker's came first
+        check(spec, settings_or_default(stack_settings))
     # A shallow copy, not re-validated: the slices share the spec's integrations, platform and policy.
     slices = [
         [spec.model_copy(update={"integrations": spec.integrations[k::count]}) for spec in specs] for k in range(count)
