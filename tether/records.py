@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from tether import textfile
+from tether import userfile
 from tether.errors import InputError
 from tether.settings import endpoint_problem
 
@@ -125,5 +125,5 @@ def parse_records(text: str, file: str) -> dict[str, IntegrationRecord]:
 
 def load_records(path: str | Path) -> dict[str, IntegrationRecord]:
     """Read a saved ``pulumi stack output --json``; InputError for bad content, ReadError if unreadable."""
-    text = textfile.read_text(path, MAX_OUTPUTS, "an outputs file")
+    text = userfile.read_text(path, MAX_OUTPUTS, "an outputs file")
     return parse_records(text, str(path))

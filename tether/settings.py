@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from dotenv.parser import parse_stream
 
-from tether import textfile
+from tether import userfile
 from tether.errors import InputError, ReadError
 
 ENDPOINT_PREFIX = "TETHER_ENDPOINT_"
@@ -97,7 +97,7 @@ def read_env_file(path: str) -> tuple[dict[str, str], dict[str, str]]:
 
     Bad lines are input errors naming the file and line but never their text, which may hold a secret.
     """
-    text = textfile.read_text(path, MAX_ENV_FILE, "an env file")
+    text = userfile.read_text(path, MAX_ENV_FILE, "an env file")
     values, where = {}, {}
     for binding in parse_stream(io.StringIO(text)):
         if binding.key is None and not binding.error:

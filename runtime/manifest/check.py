@@ -25,6 +25,7 @@ from runtime.manifest.urls import MAX_KEY_BYTES
 from runtime.manifest.validate import DOCUMENT, ManifestProblem, Rules, child
 from tether.errors import InputError, ReadError
 from tether.spec.model import AnyIntegration, Spec
+from tether.userfile import open_binary
 
 Source = str | os.PathLike[str] | Mapping[str, Any]
 """A registration file's path, or its document already decoded."""
@@ -92,15 +93,7 @@ class ManifestCheck:
                     yield from self.rules.item(kind, index, item)
 
     def _file(self, path: str, progress: Callable[[int], None]) -> Iterator[ManifestProblem]:
-        try:
-            stream = open(path, "rb")  # noqa: SIM115  # closed below, around a generator
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory, expected a JSON file") from None
-        except OSError as error:
-            raise ReadError(f"{path}: cannot read: {error.strerror}") from None
-        with stream:
+        with open_binary(path, "a JSON file") as stream:
             reader = ManifestReader(stream, path)
             self._path = path
             seen: set[str] = set()

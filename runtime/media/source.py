@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from tether.errors import InputError, ReadError
+from tether.errors import ReadError
+from tether.userfile import open_binary
 
 HEAD_BYTES = (64 * 1024, 1024 * 1024)
 """Ranges tried for an image's header through a URL: nearly all fit the first; a few JPEGs carry a large EXIF
@@ -109,15 +110,8 @@ class Source:
 
 def readable(path: str) -> None:
     """Fail with the CLI's errors before ffprobe would say something vaguer."""
-    try:
-        with open(path, "rb"):
-            pass
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, expected a media file") from None
-    except OSError as error:
-        raise ReadError(f"{path}: cannot read: {error.strerror}") from None
+    with open_binary(path, "a media file"):
+        pass
 
 
 def as_source(source: Source | str) -> Source:

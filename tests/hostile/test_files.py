@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tether import textfile
+from tether import userfile
 from tether.errors import InputError, ReadError
 from tether.records import load_records
 from tether.settings import read_env_file
@@ -55,7 +55,7 @@ def test_a_file_that_cannot_be_read_is_a_read_error(
     def denied(*_: Any, **__: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(textfile, "open", denied, raising=False)
+    monkeypatch.setattr(userfile, "open", denied, raising=False)
     with pytest.raises(ReadError, match=f"^{path}: cannot read: Permission denied$"):
         reader(str(path))
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import runtime.manifest.check as check_module
+from tether import userfile
 from tether.cli.check_manifest import Progress
 from tether.cli.main import main
 
@@ -105,10 +105,12 @@ def test_missing_file_exits_2(tmp_path: Path, capsys: Capture) -> None:
 def test_unreadable_file_exits_3(tmp_path: Path, capsys: Capture, monkeypatch: pytest.MonkeyPatch) -> None:
     file = write(tmp_path, {})
 
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise PermissionError(13, "Permission denied")
+    def refuse(path: str, *args: Any, **kwargs: Any) -> Any:
+        if str(path) == str(file):
+            raise PermissionError(13, "Permission denied")
+        return open(path, *args, **kwargs)  # the spec is read as usual
 
-    monkeypatch.setattr(check_module, "open", refuse, raising=False)
+    monkeypatch.setattr(userfile, "open", refuse, raising=False)
     assert run(file) == 3
     assert capsys.readouterr().err == f"tether: error: {file}: cannot read: Permission denied\n"
 

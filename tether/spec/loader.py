@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from tether import textfile
+from tether import userfile
 from tether.errors import SpecInvalid
 from tether.problems import Path, Problem
 from tether.spec import model
@@ -182,8 +182,8 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
 
 
 def read_text(path: str) -> str:
-    """A spec file's text, with the CLI's errors (tether.textfile), never more than MAX_CHARS into memory."""
-    return textfile.read_text(path, MAX_CHARS, "a spec")
+    """A spec file's text, with the CLI's errors (tether.userfile), never more than MAX_CHARS into memory."""
+    return userfile.read_text(path, MAX_CHARS, "a spec")
 
 
 def load_spec(path: str) -> LoadedSpec:
