@@ -36,3 +36,12 @@ def test_an_unknown_name_in_a_large_spec_names_the_closest_not_all() -> None:
 def test_every_name_is_found_in_a_large_spec() -> None:
     spec = parse_spec(spec_text(500), "large.yaml").spec
     assert all(spec.integration(i.name) is i for i in spec.integrations)
+
+
+def test_looking_up_leaves_two_equal_specs_equal() -> None:
+    """pydantic compares private attributes, where the name index lives."""
+    first, second = (parse_spec(spec_text(5), "five.yaml").spec for _ in range(2))
+    assert first == second
+    first.integration(first.integrations[0].name)
+    assert first == second and second == first
+    assert first != parse_spec(spec_text(6), "six.yaml").spec

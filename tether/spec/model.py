@@ -409,6 +409,23 @@ Integration = Annotated[AnyIntegration, Field(discriminator="provider")]
 S3Family = AwsIntegration | OtcIntegration | S3CompatibleIntegration
 
 
+class _NameIndex:
+    """A spec's integrations by name, for the list they were indexed from.
+
+    A cache, not part of the spec's value: pydantic compares private attributes, so it compares equal to
+    anything, and two specs stay equal whether or not either was looked up.
+    """
+
+    def __init__(self) -> None:
+        self.of: list[Integration] | None = None
+        self.by_name: dict[str, Integration] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = None  # type: ignore[assignment]  # equal to everything: not a dict key
+
+
 KNOWN_LISTED = 20
 """Up to this many integrations, an unknown name's error lists them all; beyond, the closest few."""
 
@@ -436,7 +453,7 @@ class Spec(StrictModel):
                 integration.cors.origins = list(self.platform.origins)
         return self
 
-    _index: tuple[list[Integration], dict[str, Integration]] | None = PrivateAttr(default=None)
+    _index: _NameIndex = PrivateAttr(default_factory=_NameIndex)
 
     def integration(self, name: str) -> AnyIntegration:
         """The integration called ``name``; KeyError names the ones that exist (the closest, in a large spec).
@@ -445,12 +462,13 @@ class Spec(StrictModel):
         built on first use, and again whenever ``integrations`` is another list (a ``model_copy`` keeps
         private attributes, so a copy with other integrations must not find the original's).
         """
-        if self._index is None or self._index[0] is not self.integrations:
-            self._index = (self.integrations, {i.name: i for i in self.integrations})
-        found = self._index[1].get(name)
+        index = self._index
+        if index.of is not self.integrations:
+            index.of, index.by_name = self.integrations, {i.name: i for i in self.integrations}
+        found = index.by_name.get(name)
         if found is not None:
             return found
-        names = list(self._index[1])
+        names = list(index.by_name)
         if len(names) <= KNOWN_LISTED:
             raise KeyError(f"no integration named {name!r} (known: {', '.join(names) or 'none'})")
         closest = difflib.get_close_matches(name, names, n=3)
