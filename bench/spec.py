@@ -96,7 +96,7 @@ def main() -> None:
         currents.append(validate_and_lint(text))
         with (
             mock.patch.object(loader, "load_yaml", previous_load_yaml),
-            mock.patch.object(loader, "_without_cycle_collection", contextlib.nullcontext),
+            mock.patch.object(loader, "without_cycle_collection", contextlib.nullcontext),
         ):
             previouses.append(validate_and_lint(text))
     current, previous = statistics.median(currents), statistics.median(previouses)

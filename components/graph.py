@@ -8,7 +8,6 @@ pulumi-policy resources (props are the engine's camelCase inputs).
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pulumi.runtime.proto import source_pb2
 
 from components.mocks import PREVIEW_SUBSCRIPTION, CloudMocks
 from components.program import StackSettings, provision
+from tether.gcpause import without_cycle_collection
 from tether.spec.model import Spec
 
 PROJECT = "tether"
@@ -187,24 +187,17 @@ def _quick_mocks() -> Iterator[None]:
 
     - The cyclic garbage collector: the SDK makes a dozen futures per resource input, all alive until the
       run ends, so each full collection walks a heap that only grows (two thirds of the time at 1,000
-      integrations). Reference counting still frees everything that is not in a cycle. Afterwards the
-      run's objects join the oldest generation (freeze, unfreeze), so re-enabling does not walk them all at
-      once: the next full collection frees the run's cycles, when the process makes one.
+      integrations); tether/gcpause.py says how collection resumes.
     - Stack traces: the SDK captures the Python stack of every resource it registers so the engine can show
       where it was declared; the mock monitor drops them.
     """
-    collecting = gc.isenabled()
     stack_trace = pulumi.runtime.resource._get_stack_trace
-    gc.disable()
     pulumi.runtime.resource._get_stack_trace = source_pb2.StackTrace
     try:
-        yield
+        with without_cycle_collection():
+            yield
     finally:
         pulumi.runtime.resource._get_stack_trace = stack_trace
-        if collecting:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _in_spec_order(planned: list[PlannedResource], spec: Spec) -> list[PlannedResource]:

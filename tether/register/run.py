@@ -106,10 +106,9 @@ def register(runtime: Runtime, request: Request, progress: Progress | None = Non
         try:
             signed = runtime.sign(request.user, request.integration, obj.key, expires_in=lifetime)
             metadata = measure(signed.url, obj.key, obj.size, ca_file)
-        except NotMediaContent as error:
-            return obj, None, SKIPPED if found is BY_CONTENT else FAILED, None, str(error)
-        except Unmeasurable as error:
-            return obj, found.list_key or None, FAILED, None, str(error)
+        except Unmeasurable as error:  # not media at all is a skip only for an object whose name claimed nothing
+            skipped = isinstance(error, NotMediaContent) and found is BY_CONTENT
+            return obj, found.list_key or None, SKIPPED if skipped else FAILED, None, str(error)
         # the list is the content's: sound alone in a video container is audio, an MP4 named .jpg a video
         notes = unsigned("; ".join(metadata.notes)) or None
         return obj, metadata.kind.key, OK, metadata.as_item(urls.url(obj.key), obj.key), notes

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import difflib
-import gc
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +11,7 @@ from pydantic_core import ErrorDetails
 
 from tether import userfile
 from tether.errors import SpecInvalid
+from tether.gcpause import without_cycle_collection
 from tether.problems import Path, Problem
 from tether.spec import model
 from tether.spec.references import check_references
@@ -137,30 +135,11 @@ def _validation_problems(error: ValidationError, data: Any, source: SourceMap) -
     return problems
 
 
-@contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a spec is built.
-
-    Loading allocates a few hundred thousand acyclic objects (plain data, then models); each
-    allocation burst triggers a full collection pass that finds nothing, which costs about 40%
-    of a 5,000-integration load. Reference counting still frees everything as usual. Afterwards the
-    load's objects join the oldest generation (freeze, unfreeze) rather than the youngest, where the
-    first allocation after re-enabling would walk them all at once (a tenth of a 5,000-integration load).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
-
-
 def parse_spec(text: str, file: str) -> LoadedSpec:
     """Validate spec text; raise SpecInvalid with every problem, each with its location."""
-    with _without_cycle_collection():
+    # loading allocates a few hundred thousand acyclic objects: collections during it were 40% of a
+    # 5,000-integration load, and re-enabling afterwards a tenth more (tether/gcpause.py)
+    with without_cycle_collection():
         return _parse_spec(text, file)
 
 
