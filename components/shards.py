@@ -9,12 +9,9 @@ Integrations are independent: one component tree each, ids digested from names (
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import multiprocessing
 import os
 import pickle
-import signal
-import sys
 from collections.abc import Sequence
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -22,15 +19,12 @@ from multiprocessing.process import BaseProcess
 from components.graph import PlannedResource, _in_spec_order, build_graph, settings_or_default
 from components.program import StackSettings, check
 from tether.errors import ReadError
+from tether.forking import become_worker, cpus, how_it_ended
 from tether.spec.model import Spec
 
 MIN_SLICE = 100
 """Integrations a worker must get to pay for itself. Building 100 integrations took 0.8 s in one process and 0.5 s in
 two (0.15 s more CPU, and each worker is another interpreter of about 150 MB); 200 took 1.4 s and 0.8 s."""
-
-_PR_SET_PDEATHSIG = 1
-"""prctl(2) option: the signal a process gets when its parent ends."""
-
 
 def build_graphs(
     specs: Sequence[Spec],
@@ -42,11 +36,11 @@ def build_graphs(
 ) -> list[list[PlannedResource]]:
     """``build_graph`` of each spec; one set of workers shares them all (each builds its slice of every spec).
 
-    ``workers`` defaults to the CPUs this process may run on, fewer when slices would be under ``min_slice``
-    integrations; with fewer than two, everything is built in this process.
+    ``workers`` defaults to the CPUs this process may run on (1 off Linux: tether/forking.py), fewer when
+    slices would be under ``min_slice`` integrations; with fewer than two, everything is built in this process.
     """
     largest = max((len(spec.integrations) for spec in specs), default=0)
-    count = min(workers or _cpus(), largest // min_slice)
+    count = min(workers or cpus(), largest // min_slice)
     if count < 2:
         return [build_graph(spec, stack=stack, stack_settings=stack_settings) for spec in specs]
     for spec in specs:  # the error one process would raise, not whichever worker's came first
@@ -57,15 +51,6 @@ def build_graphs(
     ]
     parts = _run_workers(slices, stack, stack_settings)
     return [_in_spec_order([r for part in parts for r in part[index]], spec) for index, spec in enumerate(specs)]
-
-
-def _cpus() -> int:
-    """CPUs this process may run on, on Linux; elsewhere 1, so the graph is built in this process.
-
-    The workers rely on Linux: ``fork`` of a process that has imported the SDKs (macOS's system libraries
-    are not safe to use after fork, which is why Python spawns there) and prctl's parent-death signal.
-    """
-    return len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1
 
 
 def _run_workers(
@@ -110,9 +95,7 @@ def _receive(reader: Connection, process: BaseProcess) -> list[list[PlannedResou
     try:
         outcome: list[list[PlannedResource]] | BaseException = pickle.loads(reader.recv_bytes())
     except EOFError:
-        process.join()
-        code = process.exitcode or 0
-        how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with status {code}"
+        how = how_it_ended(process)
         raise ReadError(f"a preview worker (pid {process.pid}) {how} before sending its part of the graph") from None
     finally:
         reader.close()
@@ -121,12 +104,7 @@ def _receive(reader: Connection, process: BaseProcess) -> list[list[PlannedResou
 
 def _work(writer: Connection, specs: list[Spec], stack: str, stack_settings: StackSettings | None, parent: int) -> None:
     """In a worker: build the graph of each slice and send them, or the error, to the parent."""
-    # Ctrl-C reaches the whole process group: end here at once and silently, the parent says "interrupted".
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    # The parent may end without waiting for us (its Ctrl-C handler exits at once): the kernel then kills us.
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
+    become_worker(parent)
     # A loop the parent ran (a test's earlier build) has executor threads that fork did not copy: start afresh.
     asyncio.set_event_loop(asyncio.new_event_loop())
     outcome: list[list[PlannedResource]] | BaseException

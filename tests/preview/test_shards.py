@@ -21,6 +21,7 @@ from components import shards
 from components.graph import PlannedResource, build_graph
 from components.program import StackSettings
 from runtime.media.probe import FfprobeMissing
+from tether import forking
 from tether.cli.main import main
 from tether.errors import InputError, ReadError, SpecInvalid
 from tether.problems import Location, Problem
@@ -92,7 +93,7 @@ def test_workers_are_the_cpus_unless_slices_would_be_small(monkeypatch: pytest.M
 
 def test_off_linux_the_graph_is_built_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     """macOS has no sched_getaffinity nor prctl, and forking after the SDKs are imported is unsafe there."""
-    monkeypatch.setattr(shards.sys, "platform", "darwin")
+    monkeypatch.setattr(forking.sys, "platform", "darwin")
     monkeypatch.delattr(os, "sched_getaffinity")
     monkeypatch.setattr(shards, "build_graph", lambda spec, **_: ["built here"])
     monkeypatch.setattr(shards, "_run_workers", lambda *_: pytest.fail("forked workers off Linux"))

@@ -7,7 +7,7 @@ CLI prints (or renders as text and Markdown).
 from tether.drift.calls import RetryPolicy
 from tether.drift.clients import Clients
 from tether.drift.model import Difference, IntegrationResult
-from tether.drift.scan import ScanOptions, scan
+from tether.drift.scan import ScanOptions, scan, workers_for
 from tether.settings import Settings, load_settings
 
 __all__ = [
@@ -19,4 +19,5 @@ __all__ = [
     "Settings",
     "load_settings",
     "scan",
+    "workers_for",
 ]

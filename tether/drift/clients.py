@@ -6,6 +6,7 @@ connect/read timeout. SDKs are imported on first use so the CLI starts fast.
 
 from __future__ import annotations
 
+import copy
 import threading
 import warnings
 from collections.abc import Callable
@@ -51,6 +52,14 @@ class Clients:
         self.pool = pool
         self._lock = threading.RLock()  # builders nest (a blob client needs the token)
         self._cache: dict[tuple[str, ...], Any] = {}
+
+    def forked(self) -> Clients:
+        """This cache's settings and options with no clients, for a forked worker: the connections pooled
+        here are this process's to use, and so is the lock."""
+        twin = copy.copy(self)
+        twin._lock = threading.RLock()
+        twin._cache = {}
+        return twin
 
     def _cached(self, key: tuple[str, ...], build: Callable[[], T]) -> T:
         with self._lock:

@@ -5,6 +5,10 @@ once (the SDKs block on I/O). Every integration has a deadline and so has the wh
 that trickles bytes or never answers cannot hold the scan, because a blocked call is abandoned
 (its thread is a daemon) and what was read before it is still compared. An integration that fails
 in any way becomes "unreadable" and never stops the others.
+
+A large scan can be split over forked worker processes (``ScanOptions.processes``): the SDKs spend about
+1.4 ms of CPU per request (bench/drift.py), so one interpreter's GIL, not the network, caps a scan at
+about 700 requests a second; each worker scans a round-robin slice with its share of the concurrency.
 """
 
 from __future__ import annotations
@@ -15,14 +19,16 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import cast
 
+from tether import forking
 from tether.desired import AzureDesired, Desired, GcsDesired, render
 from tether.drift import azure, gcs, read_azure, read_gcs, read_s3, s3
 from tether.drift.calls import Caller, Classifier, RetryPolicy
 from tether.drift.clients import Clients
-from tether.drift.model import Difference, Failure, IntegrationResult, Observed, Unreadable, status_of
-from tether.spec.model import Spec
+from tether.drift.model import Difference, Failure, IntegrationResult, Observed, Reason, Unreadable, status_of
+from tether.spec.model import Integration, Spec
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,14 @@ class ScanOptions:
     """Seconds one integration may take; what is unread then is reported as timed out."""
     deadline: float = math.inf
     """Seconds the whole scan may take; integrations not started by then are reported as not read."""
+    processes: int = 1
+    """Forked worker processes that share the integrations and the concurrency (see :func:`workers_for`)."""
+
+
+MIN_SLICE = 100
+"""Integrations a worker process must get to pay for itself (bench/drift.py: a worker builds its own clients)."""
+_GRACE = 5.0
+"""Seconds past the scan's deadline that workers get to send what they have before they are killed."""
 
 
 def _resource(desired: Desired, clients: Clients) -> str:
@@ -112,8 +126,9 @@ def scan_one(index: int, desired: Desired, provider: str, clients: Clients, call
 
 
 def _timed_out(index: int, desired: Desired, provider: str, clients: Clients, call: Caller | None,
-               why: str) -> IntegrationResult:
-    """The result of an integration abandoned at its deadline: what it had read, compared, plus why it stopped."""
+               why: str, reason: Reason = "timeout") -> IntegrationResult:
+    """The result of an integration abandoned at a deadline (or with its worker): what it had read, compared,
+    plus why it stopped."""
     so_far = call.observed if call is not None else None
     observed = Observed()
     if so_far is not None:
@@ -121,7 +136,7 @@ def _timed_out(index: int, desired: Desired, provider: str, clients: Clients, ca
             values=so_far.values.copy(), unreadable=list(so_far.unreadable), not_checked=list(so_far.not_checked),
             missing=so_far.missing, retries=so_far.retries,
         )
-    observed.unreadable.append(Unreadable("integration", Failure("timeout", why, 1)))
+    observed.unreadable.append(Unreadable("integration", Failure(reason, why, 1)))
     return result_of(index, desired, provider, clients, observed)
 
 
@@ -134,26 +149,77 @@ def scan(
 ) -> list[IntegrationResult]:
     """Results for the named integrations (all when none are named), in spec order, within the deadlines."""
     options = options or ScanOptions()
-    pending = deque((i, x) for i, x in enumerate(spec.integrations) if not names or x.name in names)
-    total = len(pending)
+    pending = [(i, x) for i, x in enumerate(spec.integrations) if not names or x.name in names]
     end = time.monotonic() + options.deadline
-    finished: queue.SimpleQueue[tuple[int, IntegrationResult]] = queue.SimpleQueue()
-    running: dict[int, tuple[float, Desired, str, Caller]] = {}
     results: dict[int, IntegrationResult] = {}
 
-    def record(index: int, result: IntegrationResult) -> None:
-        results[index] = result
-        running.pop(index, None)
+    def done(result: IntegrationResult) -> None:
+        results[result.index] = result
         if progress:
-            progress(len(results), total)
+            progress(len(results), len(pending))
+
+    if min(options.processes, len(pending)) > 1:
+        _in_workers(spec, clients, pending, options, end, done)
+    else:
+        _in_threads(spec, clients, pending, options, end, done)
+    return [results[index] for index in sorted(results)]
+
+
+def workers_for(integrations: int, concurrency: int) -> int:
+    """Worker processes worth forking for a scan: one per CPU, each with at least :data:`MIN_SLICE`
+    integrations and one of the ``concurrency``; 1 (this process) off Linux (tether/forking.py)."""
+    return max(1, min(forking.cpus(), integrations // MIN_SLICE, concurrency))
+
+
+def _in_workers(
+    spec: Spec, clients: Clients, pending: list[tuple[int, Integration]], options: ScanOptions, end: float,
+    done: Callable[[IntegrationResult], None],
+) -> None:
+    """Round-robin slices of the integrations in forked workers, which share the concurrency; a worker that
+    ends short leaves its unread integrations unreadable, with how it ended."""
+    count = min(options.processes, len(pending))
+    slices = [pending[k::count] for k in range(count)]
+    shares = [options.concurrency // count + (k < options.concurrency % count) for k in range(count)]
+
+    def work(k: int, send: Callable[[object], None]) -> None:
+        own = replace(options, concurrency=max(1, shares[k]), processes=1)
+        _in_threads(spec, clients.forked(), slices[k], own, end, send)
+
+    received: set[int] = set()
+    for event in forking.stream(range(count), work, until=end + _GRACE):
+        if isinstance(event, forking.Sent):
+            result = cast(IntegrationResult, event.item)
+            received.add(result.index)
+            done(result)
+        elif event.why is not None:
+            reason: Reason = "timeout" if event.why == forking.STOPPED else "error"
+            for index, integration in slices[event.part]:
+                if index not in received:
+                    desired = render(integration, spec)
+                    done(_timed_out(index, desired, integration.provider, clients, None,
+                                    f"not read: its scan worker {event.why}", reason))
+
+
+def _in_threads(
+    spec: Spec, clients: Clients, pending: Sequence[tuple[int, Integration]], options: ScanOptions, end: float,
+    done: Callable[[IntegrationResult], None],
+) -> None:
+    """Each integration in a daemon thread, at most ``options.concurrency`` at once, until ``end``."""
+    waiting = deque(pending)
+    finished: queue.SimpleQueue[tuple[int, IntegrationResult]] = queue.SimpleQueue()
+    running: dict[int, tuple[float, Desired, str, Caller]] = {}
+
+    def record(index: int, result: IntegrationResult) -> None:
+        running.pop(index, None)
+        done(result)
 
     def work(index: int, desired: Desired, provider: str, call: Caller) -> None:
         finished.put((index, scan_one(index, desired, provider, clients, call)))
 
-    while pending or running:
+    while waiting or running:
         now = time.monotonic()
-        while pending and len(running) < max(1, options.concurrency) and now < end:
-            index, integration = pending.popleft()
+        while waiting and len(running) < max(1, options.concurrency) and now < end:
+            index, integration = waiting.popleft()
             desired = render(integration, spec)
             deadline = min(now + options.integration_deadline, end)
             call = Caller(options.retry, classifier(desired), deadline)
@@ -177,8 +243,7 @@ def scan(
             continue
         if index in running:
             record(index, result)
-    for index, integration in pending:
+    for index, integration in waiting:
         desired = render(integration, spec)
         record(index, _timed_out(index, desired, integration.provider, clients, None,
                                  "not read: the scan's deadline passed first"))
-    return [results[index] for index in sorted(results)]
