@@ -162,6 +162,11 @@ def _empty(kind: type[list[Any]] | type[dict[Any, Any]]) -> Any:
     return Field(default_factory=kind, json_schema_extra={"default": kind()})
 
 
+def _listed(*items: str) -> Any:
+    """A list default with items, made anew for each model (see ``_empty``)."""
+    return Field(default_factory=lambda: list(items), json_schema_extra={"default": list(items)})
+
+
 def _fresh(block: type[StrictModel]) -> Any:
     """A default block made anew for each use: a shared default instance is deep-copied every time."""
     return Field(default_factory=block, json_schema_extra={"default": block().model_dump(mode="json")})
@@ -237,9 +242,9 @@ class Cors(StrictModel):
     """Which web origins may use the URLs (R11); origins default to the platform's."""
 
     origins: list[Origin] = _empty(list)
-    methods: Annotated[list[Method], Field(min_length=1)] = ["GET", "HEAD"]
+    methods: Annotated[list[Method], Field(min_length=1)] = _listed("GET", "HEAD")
     headers: list[StrictStr] = _empty(list)
-    expose_headers: list[StrictStr] = ["Content-Length", "Content-Range", "Content-Type", "ETag"]
+    expose_headers: list[StrictStr] = _listed("Content-Length", "Content-Range", "Content-Type", "ETag")
     max_age: Duration = timedelta(hours=1)
     reason: StrictStr | None = None
     """Why methods beyond GET/HEAD are needed; the policy asks for it."""
