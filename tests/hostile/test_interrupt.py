@@ -1,4 +1,5 @@
-"""Ctrl-C during `tether preview` ends it at once with one line: no asyncio traceback, no seconds of unwinding.
+"""Ctrl-C during `tether preview` or `tether drift` ends it at once with one line: no asyncio traceback, no
+seconds of unwinding.
 
 The signal goes to the command alone (a terminal's Ctrl-C reaches its workers too): its workers must end with it.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -79,3 +81,39 @@ def test_ctrl_c_during_preview(tmp_path: Path) -> None:
     for pidfd in pidfds:
         os.close(pidfd)
     assert gone, "workers outlived the interrupted preview"
+
+
+def test_ctrl_c_during_a_drift_scan_in_workers(tmp_path: Path) -> None:
+    """A 200-integration scan runs in forked workers, each blocked on a server that never answers."""
+    from tests.drift.conftest import HEAD, aws
+    from tether.drift.scan import MIN_SLICE as DRIFT_SLICE
+
+    spec = tmp_path / "integrations.yaml"
+    spec.write_text(HEAD + "".join(aws(f"w{i}") for i in range(2 * DRIFT_SLICE)))
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as silent:  # listens, never accepts nor answers
+        env = dict(
+            os.environ, TETHER_ENDPOINT_AWS=f"http://127.0.0.1:{silent.getsockname()[1]}",
+            AWS_ACCESS_KEY_ID="AKIDSILENT", AWS_SECRET_ACCESS_KEY="silent-secret",
+        )
+        drift = subprocess.Popen(
+            [str(TETHER), "drift", str(spec)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+        )
+        try:
+            expected = min(len(os.sched_getaffinity(0)), 2)
+            waited = time.monotonic() + 60
+            started: list[int] = []
+            while drift.poll() is None and time.monotonic() < waited and len(started) < expected:
+                started = workers(drift.pid)
+                time.sleep(0.05)  # until the workers are forked
+            assert drift.poll() is None, "drift ended before it could be interrupted"
+            assert len(started) == (expected if expected > 1 else 0)
+            pidfds = [os.pidfd_open(pid) for pid in started]
+            drift.send_signal(signal.SIGINT)
+            out, err = drift.communicate(timeout=30)
+        finally:
+            drift.kill()
+    assert (drift.returncode, out, err) == (130, b"", b"tether: interrupted\n")
+    gone = ended(pidfds, within=2.0)
+    for pidfd in pidfds:
+        os.close(pidfd)
+    assert gone, "workers outlived the interrupted scan"
