@@ -293,7 +293,7 @@ class EnvironmentCredentials:
     def _account_key(self, account: str) -> str | None:
         variable, key = "AZURE_STORAGE_KEY", self.settings.get("AZURE_STORAGE_KEY")
         if not key:
-            variable, key = "AZURE_STORAGE_CONNECTION_STRING", _connection_key(
+            variable, key = "AZURE_STORAGE_CONNECTION_STRING", connection_key(
                 self.settings.get("AZURE_STORAGE_CONNECTION_STRING"), account
             )
         if not key:
@@ -355,7 +355,7 @@ def _field(info: dict[str, Any], name: str, path: str | None) -> str:
     return value
 
 
-def _connection_key(connection_string: str | None, account: str) -> str | None:
+def connection_key(connection_string: str | None, account: str) -> str | None:
     """``AccountKey`` of a connection string for ``account`` (one naming another account does not apply)."""
     if not connection_string:
         return None

@@ -50,7 +50,7 @@ def doctor_one(runtime: Runtime, integration: AnyIntegration, key: str | None, o
                         "credentials, which doctor does not have", None)]  # fmt: skip
     bundle = ca_file(runtime)
     try:
-        sample = key or first_key(runtime, integration, bundle)
+        sample = key or first_key(runtime, integration)
     except ReadError as error:
         return [Finding(name, "sample object", "unreachable", str(error))]
     now = datetime.now(UTC)

@@ -134,15 +134,20 @@ class Clients:
         return {"retry_total": 0, "connection_timeout": self.timeout, "read_timeout": self.timeout}
 
     def blob_service(self, account: str) -> Any:
-        """The blob service of a storage account: shared key from AZURE_STORAGE_KEY, else Entra ID."""
+        """The blob service of a storage account: a shared key as signing finds one (AZURE_STORAGE_KEY, or the
+        AccountKey of AZURE_STORAGE_CONNECTION_STRING for this account), else Entra ID."""
 
         def build() -> Any:
             from azure.core.credentials import AzureNamedKeyCredential
             from azure.storage.blob import BlobServiceClient
 
+            from runtime.sign.credentials import connection_key
+
             override = self.settings.endpoint("azure")
             url = f"{override}/{account}" if override else f"https://{account}.blob.core.windows.net"
-            key = self.settings.get("AZURE_STORAGE_KEY")
+            key = self.settings.get("AZURE_STORAGE_KEY") or connection_key(
+                self.settings.get("AZURE_STORAGE_CONNECTION_STRING"), account
+            )
             credential = AzureNamedKeyCredential(account, key) if key else self._azure_token()
             return BlobServiceClient(
                 url, credential=credential, connection_verify=self.settings.get("REQUESTS_CA_BUNDLE") or True,

@@ -31,16 +31,19 @@ class Listed:
     """Azure lists it; S3 does not (the extension decides)."""
 
 
-def list_objects(target: Target, settings: Settings, prefix: str, project: str | None = None) -> Iterator[Listed]:
+def list_objects(
+    target: Target, settings: Settings, prefix: str, project: str | None = None, page: int = PAGE
+) -> Iterator[Listed]:
     """The objects under ``prefix``, in the store's key order; ReadError when the store refuses the listing.
 
-    ``project`` is the GCP project a Cloud Storage client is made for."""
+    ``project`` is the GCP project a Cloud Storage client is made for; ``page`` how many objects each
+    request asks for (1 when only the first object is wanted)."""
     if isinstance(target, S3Target):
-        yield from _s3(target, settings, prefix)
+        yield from _s3(target, settings, prefix, page)
     elif isinstance(target, AzureTarget):
-        yield from _azure(target, settings, prefix)
+        yield from _azure(target, settings, prefix, page)
     else:
-        yield from _gcs(target, settings, prefix, project or "")
+        yield from _gcs(target, settings, prefix, project or "", page)
 
 
 def s3_client(target: S3Target, settings: Settings, pool: int = 10) -> Any:
@@ -60,13 +63,13 @@ def s3_client(target: S3Target, settings: Settings, pool: int = 10) -> Any:
     )  # fmt: skip
 
 
-def _s3(target: S3Target, settings: Settings, prefix: str) -> Iterator[Listed]:
+def _s3(target: S3Target, settings: Settings, prefix: str, page_size: int) -> Iterator[Listed]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     pages = (
         s3_client(target, settings)
         .get_paginator("list_objects_v2")
-        .paginate(Bucket=target.bucket, Prefix=prefix, PaginationConfig={"PageSize": PAGE})
+        .paginate(Bucket=target.bucket, Prefix=prefix, PaginationConfig={"PageSize": page_size})
     )
     try:
         for page in pages:
@@ -82,7 +85,7 @@ def _s3(target: S3Target, settings: Settings, prefix: str) -> Iterator[Listed]:
         raise ReadError(f"listing s3 bucket {target.bucket}: {error}") from None
 
 
-def _azure(target: AzureTarget, settings: Settings, prefix: str) -> Iterator[Listed]:
+def _azure(target: AzureTarget, settings: Settings, prefix: str, page: int) -> Iterator[Listed]:
     from azure.core.exceptions import AzureError
 
     from tether.drift.clients import Clients
@@ -90,7 +93,7 @@ def _azure(target: AzureTarget, settings: Settings, prefix: str) -> Iterator[Lis
     service = Clients(settings, timeout=60).blob_service(target.account)
     container = service.get_container_client(target.container)
     try:
-        for blob in container.list_blobs(name_starts_with=prefix, results_per_page=PAGE):
+        for blob in container.list_blobs(name_starts_with=prefix, results_per_page=page):
             settings_ = blob.content_settings
             yield Listed(
                 key=blob.name, size=int(blob.size), etag=str(blob.etag).strip('"'),
@@ -101,7 +104,7 @@ def _azure(target: AzureTarget, settings: Settings, prefix: str) -> Iterator[Lis
         raise ReadError(f"listing azure container {target.container}: {said}") from None
 
 
-def _gcs(target: GcsTarget, settings: Settings, prefix: str, project: str) -> Iterator[Listed]:
+def _gcs(target: GcsTarget, settings: Settings, prefix: str, project: str, page: int) -> Iterator[Listed]:
     from google.api_core.exceptions import GoogleAPIError
     from google.auth.exceptions import GoogleAuthError
 
@@ -109,7 +112,7 @@ def _gcs(target: GcsTarget, settings: Settings, prefix: str, project: str) -> It
 
     client = Clients(settings, timeout=60).gcs(project)
     try:
-        for blob in client.list_blobs(target.bucket, prefix=prefix, page_size=PAGE):
+        for blob in client.list_blobs(target.bucket, prefix=prefix, page_size=page):
             yield Listed(
                 key=blob.name, size=int(blob.size), etag=str(blob.etag), modified=blob.updated.isoformat(),
                 content_type=blob.content_type,
