@@ -9,17 +9,14 @@ Integrations are independent: one component tree each, ids digested from names (
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
-import pickle
-from collections.abc import Sequence
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from typing import cast
 
 from components.graph import PlannedResource, _in_spec_order, build_graph, settings_or_default
 from components.program import StackSettings, check
 from tether.errors import ReadError
-from tether.forking import become_worker, cpus, how_it_ended
+from tether.forking import Sent, cpus, stream
 from tether.spec.model import Spec
 
 MIN_SLICE = 100
@@ -56,64 +53,32 @@ def build_graphs(
 def _run_workers(
     slices: list[list[Spec]], stack: str, stack_settings: StackSettings | None
 ) -> list[list[list[PlannedResource]]]:
-    """Fork one worker per slice and gather what each sends: its graphs, or the error it ended with.
+    """Build each slice in a forked worker (tether/forking.py) and gather what each sends: its graphs, or the
+    error it ended with.
 
     The first error wins and ends the other workers; a worker that ends without sending is an error too.
     """
-    context = multiprocessing.get_context("fork")  # the workers inherit the loaded spec and imported SDKs
-    parent = os.getpid()
-    running: dict[Connection, BaseProcess] = {}
-    started: list[BaseProcess] = []
+
+    def work(specs: list[Spec], send: Callable[[object], None]) -> None:
+        # A loop the parent ran (a test's earlier build) has executor threads that fork did not copy: start afresh.
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        outcome: list[list[PlannedResource]] | Exception
+        try:
+            outcome = [build_graph(spec, stack=stack, stack_settings=stack_settings) for spec in specs]
+        except Exception as error:  # sent whole: the parent raises the same type with the same message
+            outcome = error
+        try:
+            send(outcome)
+        except Exception:  # an error holding something that does not pickle: its type and message still do
+            send(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
+
     parts: list[list[list[PlannedResource]]] = []
-    try:
-        for part in slices:
-            reader, writer = context.Pipe(duplex=False)
-            process: BaseProcess = context.Process(target=_work, args=(writer, part, stack, stack_settings, parent))
-            process.start()
-            writer.close()  # the worker's copy is the only one left: its end is the reader's EOF
-            running[reader] = process
-            started.append(process)
-        while running:
-            ready = wait(list(running))
-            for reader in [reader for reader in running if reader in ready]:
-                outcome = _receive(reader, running.pop(reader))
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                parts.append(outcome)
-        return parts
-    finally:
-        for process in running.values():
-            process.kill()
-        for process in started:
-            process.join()
-        for reader in running:
-            reader.close()
-
-
-def _receive(reader: Connection, process: BaseProcess) -> list[list[PlannedResource]] | BaseException:
-    """What the worker sent; a worker that ended without sending anything is a one-line error."""
-    try:
-        outcome: list[list[PlannedResource]] | BaseException = pickle.loads(reader.recv_bytes())
-    except EOFError:
-        how = how_it_ended(process)
-        raise ReadError(f"a preview worker (pid {process.pid}) {how} before sending its part of the graph") from None
-    finally:
-        reader.close()
-    return outcome
-
-
-def _work(writer: Connection, specs: list[Spec], stack: str, stack_settings: StackSettings | None, parent: int) -> None:
-    """In a worker: build the graph of each slice and send them, or the error, to the parent."""
-    become_worker(parent)
-    # A loop the parent ran (a test's earlier build) has executor threads that fork did not copy: start afresh.
-    asyncio.set_event_loop(asyncio.new_event_loop())
-    outcome: list[list[PlannedResource]] | BaseException
-    try:
-        outcome = [build_graph(spec, stack=stack, stack_settings=stack_settings) for spec in specs]
-    except Exception as error:  # sent whole: the parent raises the same type with the same message
-        outcome = error
-    try:
-        payload = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # an error holding something that does not pickle: its type and message still do
-        payload = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
-    writer.send_bytes(payload)
+    with closing(stream(slices, work)) as events:
+        for event in events:
+            if isinstance(event, Sent):
+                if isinstance(event.item, BaseException):
+                    raise event.item
+                parts.append(cast(list[list[PlannedResource]], event.item))
+            elif event.why is not None:
+                raise ReadError(f"a preview worker (pid {event.pid}) {event.why} before sending its part of the graph")
+    return parts

@@ -14,7 +14,7 @@ import pickle
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -34,7 +34,7 @@ def cpus() -> int:
     return len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1
 
 
-def become_worker(parent: int) -> None:
+def _become_worker(parent: int) -> None:
     """First thing in a forked worker: end with the parent, and end at once and silently on Ctrl-C."""
     # Ctrl-C reaches the whole process group: the parent says "interrupted".
     signal.signal(signal.SIGINT, signal.SIG_DFL)
@@ -44,7 +44,7 @@ def become_worker(parent: int) -> None:
         os._exit(1)
 
 
-def how_it_ended(process: BaseProcess) -> str:
+def _how_it_ended(process: BaseProcess) -> str:
     """``was killed by SIGKILL`` or ``exited with status 1``, for a worker that ended too soon."""
     process.join()
     code = process.exitcode or 0
@@ -65,6 +65,8 @@ class Ended(Generic[P]):
 
     part: P
     why: str | None
+    pid: int
+    """The worker's process id, for a message about it."""
 
 
 @dataclass(frozen=True)
@@ -76,11 +78,12 @@ class _Failed:
 
 def stream(
     parts: Sequence[P], work: Callable[[P, Callable[[object], None]], None], until: float = float("inf")
-) -> Iterator[Sent[P] | Ended[P]]:
+) -> Generator[Sent[P] | Ended[P], None, None]:
     """Fork one worker per part to run ``work(part, send)``; yield each item as it is sent, and each end.
 
     Workers still running at ``until`` (``time.monotonic()``) are killed and end with that reason; so are
-    all that are left when the caller stops iterating (an error, Ctrl-C).
+    all that are left when the stream is closed: callers iterate it in ``contextlib.closing``, so an error
+    they raise mid-stream ends the workers at once, not when the traceback holding the stream is freed.
     """
     context = multiprocessing.get_context("fork")
     parent = os.getpid()
@@ -102,7 +105,7 @@ def stream(
                     process.kill()
                     del running[reader]
                     reader.close()
-                    yield Ended(part, STOPPED)
+                    yield Ended(part, STOPPED, process.pid or 0)
                 break
             for reader in [reader for reader in running if reader in ready]:
                 part, process = running[reader]
@@ -112,12 +115,12 @@ def stream(
                     del running[reader]
                     reader.close()
                     process.join()
-                    yield Ended(part, None if process.exitcode == 0 else how_it_ended(process))
+                    yield Ended(part, None if process.exitcode == 0 else _how_it_ended(process), process.pid or 0)
                     continue
                 if isinstance(item, _Failed):
                     del running[reader]
                     reader.close()
-                    yield Ended(part, f"failed: {item.error}")
+                    yield Ended(part, f"failed: {item.error}", process.pid or 0)
                 else:
                     yield Sent(part, item)
     finally:
@@ -131,7 +134,7 @@ def stream(
 
 def _work(writer: Connection, work: Callable[[P, Callable[[object], None]], None], part: P, parent: int) -> None:
     """In a worker: do the work, sending each item as it comes; an error is sent as the last item."""
-    become_worker(parent)
+    _become_worker(parent)
 
     def send(item: object) -> None:
         writer.send_bytes(pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL))

@@ -19,6 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import cast
 
@@ -186,18 +187,19 @@ def _in_workers(
         _in_threads(spec, clients.forked(), slices[k], own, end, send)
 
     received: set[int] = set()
-    for event in forking.stream(range(count), work, until=end + _GRACE):
-        if isinstance(event, forking.Sent):
-            result = cast(IntegrationResult, event.item)
-            received.add(result.index)
-            done(result)
-        elif event.why is not None:
-            reason: Reason = "timeout" if event.why == forking.STOPPED else "error"
-            for index, integration in slices[event.part]:
-                if index not in received:
-                    desired = render(integration, spec)
-                    done(_timed_out(index, desired, integration.provider, clients, None,
-                                    f"not read: its scan worker {event.why}", reason))
+    with closing(forking.stream(range(count), work, until=end + _GRACE)) as events:
+        for event in events:
+            if isinstance(event, forking.Sent):
+                result = cast(IntegrationResult, event.item)
+                received.add(result.index)
+                done(result)
+            elif event.why is not None:
+                reason: Reason = "timeout" if event.why == forking.STOPPED else "error"
+                for index, integration in slices[event.part]:
+                    if index not in received:
+                        desired = render(integration, spec)
+                        done(_timed_out(index, desired, integration.provider, clients, None,
+                                        f"not read: its scan worker {event.why}", reason))
 
 
 def _in_threads(
