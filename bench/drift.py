@@ -26,14 +26,15 @@ header parsing, azure-core's pipeline; tether's own code is 2% of the scan), so 
 sustains about 700 requests a second: at concurrency 16 and 20 ms it was the bound, and a scan of 500
 integrations took 4.5 s in one process. The scan runs as the CLI runs it: 200 or more integrations go
 to one forked worker per CPU (tether/drift/scan.py ``workers_for``): 4.4 s against 5.0 s in one process
-(scans taken in turn, medians of 3), where the CPU of all processes over the two cores is the floor
+(the bench prints that ratio), where the CPU of all processes over the two cores is the floor
 the bench prints. TLS costs little (a few pooled connections); keeping moto's connections alive
 (HTTP/1.1), awscrt's signer, no parameter validation and a pre-built, frozen heap for the collector
 all measured within noise.
 
 Targets (issue 14 item 5), both on 500 integrations with a 20 ms round trip: a scan at concurrency 16
 within 10 s, and at least 12x faster than at concurrency 1. The scan at concurrency 1 runs once (about
-a minute, and steady); those at concurrency 16 run ``--repeat`` times and the median counts.
+a minute, and steady); those at concurrency 16 run ``--repeat`` times and the median counts, each in turn
+with the same scan kept in one process, whose ratio to the workers' is printed (information).
 
     .venv/bin/python bench/drift.py                          # 500 integrations, 20 ms, 3 scans at 16
     .venv/bin/python bench/drift.py --size 100 --rtt-ms 40 --repeat 5
@@ -190,11 +191,10 @@ class Scan:
     """Requests made in this process (those of forked workers are not counted here)."""
 
 
-def timed_scan(loaded: LoadedSpec, env_file: str, concurrency: int, rtt: float) -> Scan:
-    """One scan as the CLI runs it (fresh clients, worker processes for a large spec), checking every
-    integration reads in sync and, in this process, that every service's requests waited the round trip."""
+def timed_scan(loaded: LoadedSpec, env_file: str, concurrency: int, rtt: float, processes: int) -> Scan:
+    """One scan with fresh clients (as one CLI run has) in ``processes`` processes, checking every integration
+    reads in sync and, in this process, that every service's requests waited the round trip."""
     clients = WaitingClients(load_settings(env_file), timeout=10, pool=concurrency, rtt=rtt)
-    processes = workers_for(len(loaded.spec.integrations), concurrency)
     before = cpu_by_process()
     started = time.perf_counter()
     results = scan(loaded.spec, clients, options=ScanOptions(concurrency=concurrency, processes=processes))
@@ -243,13 +243,15 @@ def main() -> None:
         )
         loaded = write_spec(work, args.size, seaweed.endpoint_url, azurite.account_name)
         apply_spec(loaded.spec, Clients(load_settings(str(env_file))))
-        serial = timed_scan(loaded, str(env_file), 1, rtt)
+        serial = timed_scan(loaded, str(env_file), 1, rtt, 1)
         print(f"{args.size} integrations, concurrency 1: {serial.seconds:.2f} s", file=sys.stderr)
-        parallel_runs = []
-        for _ in range(args.repeat):
-            parallel_runs.append(timed_scan(loaded, str(env_file), args.concurrency, rtt))
-            print(f"{args.size} integrations, concurrency {args.concurrency}: {parallel_runs[-1].seconds:.2f} s",
-                  file=sys.stderr)
+        workers = workers_for(args.size, args.concurrency)  # as `tether drift` forks
+        parallel_runs, alone_runs = [], []
+        for _ in range(args.repeat):  # in turns with the same scan in one process, when the CLI forks workers
+            for runs, processes in ((parallel_runs, workers), *([(alone_runs, 1)] if workers > 1 else [])):
+                runs.append(timed_scan(loaded, str(env_file), args.concurrency, rtt, processes))
+                print(f"{args.size} integrations, concurrency {args.concurrency} in {processes} process(es): "
+                      f"{runs[-1].seconds:.2f} s", file=sys.stderr)
     parallel = median(parallel_runs)
     speedup = serial.seconds / parallel.seconds
     rows = [
@@ -279,6 +281,12 @@ def main() -> None:
         f"{serial.seconds / floor:.1f}x on this machine whatever the concurrency; measured {speedup:.1f}x"
     )
     what = f"{args.size} integrations, {args.rtt_ms:g} ms round trip"
+    if alone_runs:
+        alone = median(alone_runs)
+        print(f"{workers} worker processes vs one process, same scan at concurrency {args.concurrency}: "
+              f"{alone.seconds / parallel.seconds:.2f}x ({parallel.seconds:.2f} s against {alone.seconds:.2f} s)")
+        report("drift", f"{workers} worker processes vs one, concurrency {args.concurrency}, {what}",
+               alone.seconds / parallel.seconds)
     report("drift", f"concurrency {args.concurrency} vs 1, {what}", speedup, ">= 12x", speedup >= 12)
     report("drift", f"{args.budget:g} s / scan at concurrency {args.concurrency}, {what}",
            args.budget / parallel.seconds, ">= 1x (within the budget)", parallel.seconds <= args.budget)
